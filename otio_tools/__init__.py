@@ -1,0 +1,30 @@
+"""otio-tools: QC for timelines cut from AI-generated shots.
+
+Read the timeline an NLE exported, relink its media, map its cuts, and write
+it back in the format it came in. The public API is re-exported here; the
+modules behind it are private in all but name.
+"""
+
+from otio_tools.errors import (
+    ConfigError,
+    MediaError,
+    OtioToolsError,
+    RateRequiredError,
+    TimelineReadError,
+    TimelineWriteError,
+    UnknownFormatError,
+)
+from otio_tools.timeline_io import TimelineFile, read_timeline, write_timeline
+
+__all__ = [
+    "ConfigError",
+    "MediaError",
+    "OtioToolsError",
+    "RateRequiredError",
+    "TimelineFile",
+    "TimelineReadError",
+    "TimelineWriteError",
+    "UnknownFormatError",
+    "read_timeline",
+    "write_timeline",
+]

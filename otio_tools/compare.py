@@ -1,0 +1,199 @@
+"""Compare timelines on what an editor cares about, format by format.
+
+:func:`timeline_facts` reduces a timeline to plain data: every track, item,
+source range, record position, transition, speed effect, marker and metadata
+entry, with times in whole frames. :func:`format_differences` compares two
+timelines' facts after dropping what a format cannot carry
+(:data:`FORMAT_LIMITS`), so a round trip through an EDL is judged on what an
+EDL can hold, and nothing else is allowed to change.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import opentimelineio as otio
+
+__all__ = ["timeline_facts", "facts_differences", "format_differences", "FORMAT_LIMITS"]
+
+
+def _frames(t: otio.opentime.RationalTime | None, rate: float) -> int | None:
+    if t is None:
+        return None
+    return int(math.floor(t.rescaled_to(rate).value + 0.5))
+
+
+def _range(r: otio.opentime.TimeRange | None, rate: float) -> list[int] | None:
+    if r is None:
+        return None
+    return [_frames(r.start_time, rate), _frames(r.duration, rate)]
+
+
+def _plain(value: Any) -> Any:
+    """Metadata as JSON-like data (AnyDictionary/AnyVector become dict/list)."""
+    if isinstance(value, (dict, otio._otio.AnyDictionary)):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, otio._otio.AnyVector)):
+        return [_plain(v) for v in value]
+    if isinstance(value, otio.opentime.RationalTime):
+        return {"value": value.value, "rate": value.rate}
+    if isinstance(value, otio.opentime.TimeRange):
+        return {"start": _plain(value.start_time), "duration": _plain(value.duration)}
+    if isinstance(value, otio.core.SerializableObject):
+        return _plain(otio.core.serialize_json_to_string(value))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _marker_facts(markers, rate: float) -> list[dict]:
+    return [
+        {
+            "name": m.name,
+            "color": m.color,
+            "comment": getattr(m, "comment", ""),
+            "range": _range(m.marked_range, rate),
+            "metadata": _plain(m.metadata),
+        }
+        for m in markers
+    ]
+
+
+def _effect_facts(effects) -> list[dict]:
+    out = []
+    for e in effects:
+        fact = {"type": type(e).__name__, "name": e.name, "effect_name": e.effect_name}
+        if isinstance(e, otio.schema.LinearTimeWarp):
+            fact["time_scalar"] = round(e.time_scalar, 6)
+        out.append(fact)
+    return out
+
+
+def _media_url(clip: otio.schema.Clip) -> str | None:
+    ref = clip.media_reference
+    if isinstance(ref, otio.schema.ExternalReference):
+        return ref.target_url
+    if isinstance(ref, otio.schema.ImageSequenceReference):
+        return ref.target_url_base + ref.name_prefix
+    return None
+
+
+def _item_facts(item, rate: float) -> dict:
+    fact: dict[str, Any] = {"type": type(item).__name__, "name": item.name}
+    if isinstance(item, otio.schema.Transition):
+        fact.update(
+            transition_type=item.transition_type,
+            in_offset=_frames(item.in_offset, rate),
+            out_offset=_frames(item.out_offset, rate),
+            metadata=_plain(item.metadata),
+        )
+        return fact
+    fact["record"] = _range(item.range_in_parent(), rate)
+    fact["source_range"] = _range(item.source_range, rate)
+    fact["enabled"] = item.enabled
+    fact["effects"] = _effect_facts(item.effects)
+    fact["markers"] = _marker_facts(item.markers, rate)
+    fact["metadata"] = _plain(item.metadata)
+    if isinstance(item, otio.schema.Clip):
+        fact["trimmed_range"] = _range(item.trimmed_range(), rate)
+        fact["media_url"] = _media_url(item)
+        fact["media_type"] = type(item.media_reference).__name__
+    if isinstance(item, (otio.schema.Stack, otio.schema.Track)):
+        fact["children"] = [_item_facts(child, rate) for child in item]
+        if isinstance(item, otio.schema.Track):
+            fact["kind"] = item.kind
+    return fact
+
+
+def timeline_facts(timeline: otio.schema.Timeline, rate: float | None = None) -> dict:
+    """Everything an editor would miss if it changed, as plain data in whole frames."""
+    if rate is None:
+        rate = _timeline_rate(timeline)
+    return {
+        "name": timeline.name,
+        "global_start": _frames(timeline.global_start_time, rate),
+        "metadata": _plain(timeline.metadata),
+        "markers": _marker_facts(timeline.tracks.markers, rate),
+        "tracks": [_item_facts(track, rate) for track in timeline.tracks],
+    }
+
+
+def _timeline_rate(timeline: otio.schema.Timeline) -> float:
+    if timeline.global_start_time is not None:
+        return timeline.global_start_time.rate
+    for clip in timeline.find_clips():
+        if clip.source_range is not None:
+            return clip.source_range.duration.rate
+    return 24.0
+
+
+def facts_differences(expected: Any, got: Any, where: str = "timeline") -> list[str]:
+    """Readable paths where *got* differs from *expected* (both plain data)."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        out = []
+        for key in expected.keys() | got.keys():
+            if key not in got:
+                out.append(f"{where}.{key} missing")
+            elif key not in expected:
+                out.append(f"{where}.{key} added ({_short(got[key])})")
+            else:
+                out.extend(facts_differences(expected[key], got[key], _child(where, key, expected)))
+        return out
+    if isinstance(expected, list) and isinstance(got, list):
+        if len(expected) != len(got):
+            return [f"{where}: {len(expected)} entries became {len(got)}"]
+        out = []
+        for i, (a, b) in enumerate(zip(expected, got)):
+            label = f"{where}[{i}]"
+            if isinstance(a, dict) and a.get("name"):
+                label = f"{where}[{i} {a['name']!r}]"
+            out.extend(facts_differences(a, b, label))
+        return out
+    if isinstance(expected, float) or isinstance(got, float):
+        try:
+            if math.isclose(float(expected), float(got), rel_tol=1e-6, abs_tol=1e-9):
+                return []
+        except (TypeError, ValueError):
+            pass
+    return [] if expected == got else [f"{where}: {_short(expected)} became {_short(got)}"]
+
+
+def _child(where: str, key: str, parent: dict) -> str:
+    return f"{where}.{key}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+# What each format cannot carry. Each entry is (fact key, how it is treated):
+# "drop" removes the key before comparing.
+FORMAT_LIMITS: dict[str, dict[str, str]] = {
+    "otio": {},
+    "otioz": {"media_url": "drop", "media_type": "drop"},
+    "otiod": {"media_url": "drop", "media_type": "drop"},
+}
+
+
+def _projected(facts: Any, limits: dict[str, str]) -> Any:
+    if isinstance(facts, dict):
+        return {k: _projected(v, limits) for k, v in facts.items() if limits.get(k) != "drop"}
+    if isinstance(facts, list):
+        return [_projected(v, limits) for v in facts]
+    return facts
+
+
+def format_differences(expected_doc, got_doc, format_name: str) -> list[str]:
+    """Differences between two documents on what *format_name* carries."""
+    from otio_tools.timeline_io import timeline_of
+
+    expected = timeline_of(expected_doc) if not isinstance(expected_doc, otio.schema.Timeline) else expected_doc
+    got = timeline_of(got_doc) if not isinstance(got_doc, otio.schema.Timeline) else got_doc
+    rate = _timeline_rate(expected)
+    limits = FORMAT_LIMITS.get(format_name, {})
+    return facts_differences(
+        _projected(timeline_facts(expected, rate), limits),
+        _projected(timeline_facts(got, rate), limits),
+    )
