@@ -4,18 +4,32 @@
 source range, record position, transition, speed effect, marker and metadata
 entry, with times in whole frames. :func:`format_differences` compares two
 timelines' facts after dropping what a format cannot carry
-(:data:`FORMAT_LIMITS`), so a round trip through an EDL is judged on what an
-EDL can hold, and nothing else is allowed to change.
+(each format's ``carried_facts``), so a round trip through an EDL is judged
+on what an EDL can hold, and nothing else is allowed to change.
+
+The facts are nested dicts; every node that stands for an OTIO object has a
+``type`` (``Timeline``, ``Track``, ``Clip``, ``Gap``, ``Transition``,
+``Marker``, or an effect's class name), and :func:`nodes` walks them.
 """
 
 from __future__ import annotations
 
+import copy
+import importlib
 import math
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import opentimelineio as otio
 
-__all__ = ["timeline_facts", "facts_differences", "format_differences", "FORMAT_LIMITS"]
+__all__ = [
+    "timeline_facts",
+    "facts_differences",
+    "format_differences",
+    "carried_facts_for",
+    "all_carried",
+    "nodes",
+    "without_metadata",
+]
 
 
 def _frames(t: otio.opentime.RationalTime | None, rate: float) -> int | None:
@@ -50,6 +64,7 @@ def _plain(value: Any) -> Any:
 def _marker_facts(markers, rate: float) -> list[dict]:
     return [
         {
+            "type": "Marker",
             "name": m.name,
             "color": m.color,
             "comment": getattr(m, "comment", ""),
@@ -111,6 +126,7 @@ def timeline_facts(timeline: otio.schema.Timeline, rate: float | None = None) ->
     if rate is None:
         rate = _timeline_rate(timeline)
     return {
+        "type": "Timeline",
         "name": timeline.name,
         "global_start": _frames(timeline.global_start_time, rate),
         "metadata": _plain(timeline.metadata),
@@ -152,6 +168,8 @@ def facts_differences(expected: Any, got: Any, where: str = "timeline") -> list[
         return out
     if isinstance(expected, float) or isinstance(got, float):
         try:
+            if math.isnan(float(expected)) and math.isnan(float(got)):
+                return []
             if math.isclose(float(expected), float(got), rel_tol=1e-6, abs_tol=1e-9):
                 return []
         except (TypeError, ValueError):
@@ -168,32 +186,68 @@ def _short(value: Any) -> str:
     return text if len(text) < 80 else text[:77] + "..."
 
 
-# What each format cannot carry. Each entry is (fact key, how it is treated):
-# "drop" removes the key before comparing.
-FORMAT_LIMITS: dict[str, dict[str, str]] = {
-    "otio": {},
-    "otioz": {"media_url": "drop", "media_type": "drop"},
-    "otiod": {"media_url": "drop", "media_type": "drop"},
-}
+def nodes(facts: Any) -> Iterator[dict]:
+    """Every fact node in *facts* (timeline, track, clip, gap, transition, marker, effect), depth first.
 
-
-def _projected(facts: Any, limits: dict[str, str]) -> Any:
+    Each node is a dict with a ``type`` (``Timeline``, ``Track``, ``Clip``,
+    ``Marker``, ``LinearTimeWarp``...). Projections copy the facts once, then
+    edit the nodes this yields.
+    """
     if isinstance(facts, dict):
-        return {k: _projected(v, limits) for k, v in facts.items() if limits.get(k) != "drop"}
-    if isinstance(facts, list):
-        return [_projected(v, limits) for v in facts]
+        if "type" in facts:
+            yield facts
+        for key, value in facts.items():
+            if key != "metadata":
+                yield from nodes(value)
+    elif isinstance(facts, list):
+        for value in facts:
+            yield from nodes(value)
+
+
+def without_metadata(facts: dict, *namespaces: str, types: tuple[str, ...] = ()) -> dict:
+    """A copy of *facts* without the metadata *namespaces* on nodes of *types* (all nodes when empty)."""
+    out = copy.deepcopy(facts)
+    for node in nodes(out):
+        if types and node["type"] not in types:
+            continue
+        metadata = node.get("metadata")
+        if isinstance(metadata, dict):
+            for namespace in namespaces:
+                metadata.pop(namespace, None)
+    return out
+
+
+def all_carried(facts: dict) -> dict:
+    """The projection of a format that carries every fact: *facts* unchanged."""
     return facts
 
 
+def carried_facts_for(format_name: str) -> Callable[[dict], dict]:
+    """The ``carried_facts(facts) -> facts`` projection of *format_name*.
+
+    Each format's module (``Format.module``) defines ``carried_facts``, a pure
+    function whose docstring lists what the format cannot carry. A module that
+    does not define one yet is compared on everything.
+    """
+    from otio_tools.formats import format_named
+
+    module = importlib.import_module(format_named(format_name).module)
+    return getattr(module, "carried_facts", all_carried)
+
+
 def format_differences(expected_doc, got_doc, format_name: str) -> list[str]:
-    """Differences between two documents on what *format_name* carries."""
+    """Differences between two documents on what *format_name* carries.
+
+    Both are reduced to facts at the rate of *expected_doc*, projected through
+    the format's ``carried_facts``, and compared.
+    """
     from otio_tools.timeline_io import timeline_of
 
-    expected = timeline_of(expected_doc) if not isinstance(expected_doc, otio.schema.Timeline) else expected_doc
-    got = timeline_of(got_doc) if not isinstance(got_doc, otio.schema.Timeline) else got_doc
+    expected = timeline_of(expected_doc)
+    got = timeline_of(got_doc)
     rate = _timeline_rate(expected)
-    limits = FORMAT_LIMITS.get(format_name, {})
+    carried = carried_facts_for(format_name)
     return facts_differences(
-        _projected(timeline_facts(expected, rate), limits),
-        _projected(timeline_facts(got, rate), limits),
+        carried(timeline_facts(expected, rate)),
+        carried(timeline_facts(got, rate)),
     )

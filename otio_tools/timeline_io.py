@@ -10,7 +10,12 @@ never leaves a half-written file or replaces an existing one.
 from __future__ import annotations
 
 import contextlib
+import importlib
+import io
+import json
 import os
+import re
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -67,30 +72,45 @@ def read_timeline(
     path = os.fspath(path)
     fmt = format_named(format) if format else detect_format(path)
     notes: list[str] = []
+    source = _Source()
     try:
-        document, used_rate = _read_document(path, fmt, rate, list(media_roots), notes)
+        with _adapter_output() as said:
+            document, used_rate = _read_document(path, fmt, rate, list(media_roots), notes, source)
     except OtioToolsError:
         raise
     except (OSError, UnicodeError) as exc:
-        raise TimelineReadError(f"{path}: cannot be read as {fmt.name}: {exc}") from exc
+        raise TimelineReadError(
+            f"{path}: cannot be read as {fmt.name}{_place(exc, source.text)}: {_reason(exc)}; "
+            "check the file is complete and readable"
+        ) from exc
+    except RecursionError as exc:
+        raise TimelineReadError(
+            f"{path}: nested too deeply to read as {fmt.description}; export it again from the NLE"
+        ) from exc
     except Exception as exc:  # adapters raise anything from KeyError to XML errors
         raise TimelineReadError(
-            f"{path}: not a valid {fmt.description} file: {_reason(exc)}; "
+            f"{path}: not a valid {fmt.description} file{_place(exc, source.text)}: {_reason(exc)}; "
             "export it again from the NLE, or pass --format if the suffix is wrong"
         ) from exc
+    notes.extend(_said_notes(fmt, said))
     timeline = timeline_of(document, path, notes)
     return TimelineFile(path, fmt, document, timeline, used_rate, tuple(notes))
 
 
-def _read_document(path, fmt, rate, media_roots, notes):
+class _Source:
+    """The text an adapter was given, kept so an error can be placed in it."""
+
+    text: str | None = None
+
+
+def _read_document(path, fmt, rate, media_roots, notes, source):
     if fmt.name == "edl":
         with open(path, "rb") as fh:
             text, text_notes = decoded_edl_text(fh.read())
+        source.text = text
         notes.extend(text_notes)
         if rate is None:
-            from otio_tools.relink import edl_rate_from_media
-
-            rate = edl_rate_from_media(text, path, media_roots)
+            rate = _edl_rate_from_media(text, path, media_roots)
             if rate is None:
                 raise RateRequiredError(
                     f"{path}: an EDL carries no frame rate and none could be inferred from its "
@@ -102,25 +122,42 @@ def _read_document(path, fmt, rate, media_roots, notes):
         return timeline, rate
     if fmt.name == "fcpxml":
         with open(fcpxml_document_path(path), encoding="utf-8") as fh:
-            document, xml_notes = read_fcpxml_text(fh.read())
+            source.text = fh.read()
+        document, xml_notes = read_fcpxml_text(source.text)
         notes.extend(xml_notes)
         return document, None
     if fmt.name == "otio":
         with open(path, encoding="utf-8") as fh:
-            return read_otio_json(fh.read()), None
+            source.text = fh.read()
+        return read_otio_json(source.text), None
     if fmt.name == "otioz":
-        return _read_otioz(path), None
+        return _read_otioz(path, source), None
+    if fmt.name == "otiod":
+        with open(os.path.join(path, "content.otio"), encoding="utf-8") as fh:
+            source.text = fh.read()
+        return read_otio_json(source.text), None
     if fmt.name == "ale":
         kwargs = {"fps": rate} if rate else {}
         return otio.adapters.read_from_file(path, adapter_name=fmt.read_adapter, **kwargs), None
     return otio.adapters.read_from_file(path, adapter_name=fmt.read_adapter), None
 
 
-def _read_otioz(path):
+def _edl_rate_from_media(text: str, path: str, media_roots: list[str]) -> float | None:
+    try:
+        from otio_tools.relink import edl_rate_from_media
+    except ModuleNotFoundError as exc:
+        if exc.name != "otio_tools.relink":
+            raise
+        return None
+    return edl_rate_from_media(text, path, media_roots)
+
+
+def _read_otioz(path, source):
     # Read the JSON straight from the archive: no extraction to disk, and the
     # same schema step-down as plain .otio.
     with zipfile.ZipFile(path) as zf:
-        return read_otio_json(zf.read("content.otio").decode("utf-8"))
+        source.text = zf.read("content.otio").decode("utf-8")
+    return read_otio_json(source.text)
 
 
 def timeline_of(document, path: str = "", notes: list[str] | None = None) -> otio.schema.Timeline:
@@ -145,17 +182,89 @@ def timeline_of(document, path: str = "", notes: list[str] | None = None) -> oti
         for clip in clips:
             track.append(clip.clone())
         notes.append(f"a clip list of {len(clips)} clips, laid end to end on one track")
-        return otio.schema.Timeline(name=document.name or os.path.basename(path), tracks=otio.schema.Stack(children=[track]))
+        return otio.schema.Timeline(name=document.name or os.path.basename(path), tracks=[track])
     raise TimelineReadError(
-        f"{path}: holds a {type(document).__name__}, not a timeline or clip list"
+        f"{path}: holds a {type(document).__name__}, not a timeline or clip list; "
+        "pass a file whose top level is a Timeline or a SerializableCollection"
     )
 
 
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, ElementTree.ParseError):
-        return f"malformed XML ({text})"
+        return f"malformed XML ({_XML_POSITION.sub('', text)})"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+_XML_POSITION = re.compile(r":? line \d+, column \d+$")
+# What an EDL adapter error quotes from the list: a clip name or a timecode.
+_EDL_QUOTED = (
+    re.compile(r"for clip (\S+)"),
+    re.compile(r"in value: (\d\d:\d\d:\d\d[:;]\d\d)"),
+    re.compile(r"Timecode '([^']+)'"),
+)
+
+
+_EDL_EVENT_LINE = re.compile(r"\s*\d{1,6}\s")
+
+
+def _place(exc: BaseException, text: str | None) -> str:
+    """Where in the file *exc* happened, as ``" at line L, column C"``, or ``""`` when unknown."""
+    if isinstance(exc, ElementTree.ParseError) and exc.position:
+        line, column = exc.position
+        return f" at line {line}, column {column + 1}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f" at line {exc.lineno}, column {exc.colno}"
+    if isinstance(exc, zipfile.BadZipFile):
+        return " (its zip archive is damaged)"
+    if text:
+        line = _line_quoted(str(exc), text.splitlines())
+        if line:
+            return f" near line {line}"
+    return ""
+
+
+def _line_quoted(message: str, lines: list[str]) -> int | None:
+    """The event line (1-based) of the first line holding what *message* quotes from an EDL.
+
+    Adapters name a clip or a timecode, not a line; the first event that
+    names it is where to look (a comment line such as ``* FROM CLIP NAME``
+    belongs to the event above it).
+    """
+    for pattern in _EDL_QUOTED:
+        match = pattern.search(message)
+        if not match:
+            continue
+        quoted = re.compile(rf"(?<![\w]){re.escape(match.group(1))}(?![\w])")
+        for index, line in enumerate(lines):
+            if quoted.search(line):
+                while index > 0 and not _EDL_EVENT_LINE.match(lines[index]):
+                    index -= 1
+                return index + 1
+    return None
+
+
+@contextlib.contextmanager
+def _adapter_output():
+    """Capture what an adapter prints, so the library itself never prints."""
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        yield said
+
+
+def _said_lines(said: io.StringIO) -> list[str]:
+    lines = [line.strip() for line in said.getvalue().splitlines()]
+    return list(dict.fromkeys(line for line in lines if line.strip("!")))
+
+
+def _said_notes(fmt: Format, said: io.StringIO) -> list[str]:
+    lines = _said_lines(said)
+    return [f"the {fmt.read_adapter} adapter said: {' '.join(lines)}"] if lines else []
+
+
+def _said(said: io.StringIO) -> str:
+    lines = _said_lines(said)
+    return f" (the adapter said: {' '.join(lines)})" if lines else ""
 
 
 def write_timeline(
@@ -190,17 +299,7 @@ def write_timeline(
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=suffix, dir=directory)
     os.close(fd)
     try:
-        kwargs = {}
-        if fmt.name == "edl" and rate:
-            kwargs["rate"] = rate
-        if fmt.name == "otioz":
-            kwargs["media_policy"] = "AllMissing"
-        try:
-            if fmt.name in ("otioz", "otiod", "aaf"):
-                os.unlink(tmp)
-            otio.adapters.write_to_file(document, tmp, adapter_name=fmt.write_adapter, **kwargs)
-        except Exception as exc:
-            raise TimelineWriteError(f"{path}: the {fmt.name} writer failed: {_reason(exc)}") from exc
+        _write_document(document, tmp, fmt, rate, path)
         try:
             written = read_timeline(tmp, format=fmt.name, rate=rate or _timeline_rate(document))
         except OtioToolsError as exc:
@@ -214,11 +313,54 @@ def write_timeline(
                     f"{path}: the written {fmt.name} file differs from the timeline: {differences[0]}"
                     + (f" (and {len(differences) - 1} more)" if len(differences) > 1 else "")
                 )
-        os.replace(tmp, path)
+        _replace(tmp, path)
     finally:
+        _remove(tmp)
+    return path
+
+
+def _replace(tmp: str, path: str) -> None:
+    """Move *tmp* onto *path*; a folder bundle (``.otiod``) replaces an existing one in two renames."""
+    if os.path.isdir(tmp) and os.path.isdir(path):
+        old = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.old.", dir=os.path.dirname(os.path.abspath(path)))
+        os.rmdir(old)
+        os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, path)
+
+
+def _remove(tmp: str) -> None:
+    if os.path.isdir(tmp):
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-    return path
+
+
+def _write_document(document, tmp: str, fmt: Format, rate: float | None, path: str) -> None:
+    """Write *document* to *tmp* with the format module's writer, or the stock adapter's."""
+    module = importlib.import_module(fmt.module)
+    kwargs = dict(getattr(module, "WRITE_OPTIONS", {}))
+    if fmt.name == "edl" and rate:
+        kwargs["rate"] = rate
+    # Bundle and AAF writers refuse to replace a file, even the empty one
+    # mkstemp made to reserve the name.
+    _remove(tmp)
+    try:
+        with _adapter_output() as said:
+            writer = getattr(module, "write_to_file", None)
+            if writer is not None:
+                writer(document, tmp, adapter_name=fmt.write_adapter, **kwargs)
+            else:
+                otio.adapters.write_to_file(document, tmp, adapter_name=fmt.write_adapter, **kwargs)
+    except OtioToolsError:
+        raise
+    except Exception as exc:
+        raise TimelineWriteError(
+            f"{path}: the {fmt.name} writer failed: {_reason(exc)}{_said(said)}"
+        ) from exc
 
 
 def _format_for_output(path: str) -> Format:

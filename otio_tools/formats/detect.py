@@ -77,7 +77,15 @@ def _format_from_content(path: str, head: bytes) -> str | None:
         return "otio" if b"OTIO_SCHEMA" in head else None
     if text.startswith(b"<"):
         match = _XML_ROOT.search(text)
-        return _XML_ROOTS.get(match.group(1)) if match else None
+        if match is None or match.group(1) in _XML_ROOTS:
+            return _XML_ROOTS.get(match.group(1)) if match else None
+        line = text[: match.start()].count(b"\n") + head[: len(head) - len(text)].count(b"\n") + 1
+        root = match.group(1).decode("ascii", "replace")
+        raise UnknownFormatError(
+            f"{path}: an XML document whose root element is <{root}> (line {line}) holds no "
+            "timeline: FCP7 XML starts with <xmeml>, FCPXML with <fcpxml>, Kdenlive with <mlt>, "
+            "xges with <ges>; export the sequence itself from the NLE"
+        )
     if head.lstrip().lower().startswith(b"heading") and b"column" in head.lower():
         return "ale"
     lines = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
