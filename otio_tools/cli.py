@@ -62,6 +62,79 @@ def convert(timeline, output, to_format, in_place, rate, input_format):
     click.echo(written)
 
 
+media_option = click.option(
+    "--media", "media_roots", multiple=True, type=click.Path(file_okay=False),
+    help="A folder to look for media in (repeatable); matched on trailing path components, names and reels.",
+)
+
+
+@cli.command()
+@click.argument("timeline", type=click.Path(dir_okay=True))
+@media_option
+@rate_option
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead of tables.")
+def inspect(timeline, media_roots, rate, input_format, as_json):
+    """Show TIMELINE's tracks, shots, cuts, transitions and media status."""
+    import json
+
+    from otio_tools.inspection import timeline_inspection
+    from otio_tools.timeline_io import read_timeline
+
+    loaded = read_timeline(timeline, rate=rate, format=input_format, media_roots=media_roots)
+    data = timeline_inspection(loaded, media_roots)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(_inspection_text(data))
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _inspection_text(data: dict) -> str:
+    out = [
+        f"{data['file']}  ({data['format']})",
+        f"  name {data['name']!r}, {data['rate']:g} fps{' drop-frame' if data['drop_frame'] else ''}, "
+        f"starts {data['start_timecode']}, {data['duration']} frames, "
+        f"{len(data['video_tracks'])} video / {data['audio_tracks']} audio tracks, {data['markers']} markers",
+    ]
+    out += [f"  note: {note}" for note in data["notes"]]
+    status = ", ".join(f"{n} {k}" for k, n in sorted(data["media_status"].items())) or "no shots"
+    out.append(f"  media of the picture's shots: {status}")
+    for track in data["video_tracks"]:
+        out.append("")
+        out.append(f"V{track['index'] + 1} {track['name']!r}{'' if track['enabled'] else ' (disabled)'}: "
+                   f"{len(track['shots'])} shots, {len(track['edits'])} edit points")
+        rows = []
+        for shot in track["shots"]:
+            media = shot["media"]
+            where = media["rule"] if media["status"] == "linked" else media["status"]
+            handles = "-" if shot["handle_before"] is None else f"{shot['handle_before']}/{shot['handle_after']}"
+            speed = "freeze" if shot["speed"] == 0 else ("" if shot["speed"] == 1 else f"{shot['speed'] * 100:g}%")
+            rows.append([shot["index"] + 1, shot["name"][:40], shot["record_in"], shot["record_out"],
+                         shot["record_duration"], shot["source_in"] or "", speed, handles, where])
+        if rows:
+            out.append(_table(rows, ["#", "clip", "rec in", "rec out", "frames", "src in", "speed", "handles", "media"]))
+        transitions = [e for e in track["edits"] if e["transition"]]
+        for edit in transitions:
+            t = edit["transition"]
+            out.append(f"  transition {t['type']} at {edit['timecode']} (frame {edit['record_frame']}): "
+                       f"{t['in_offset']} frames before, {t['out_offset']} after; "
+                       f"{edit['outgoing'] or 'black'} -> {edit['incoming'] or 'black'}")
+    missing = [s for s in data["picture"]["shots"] if s["media"]["status"] != "linked"]
+    for shot in missing:
+        media = shot["media"]
+        extra = f": {', '.join(media['candidates'])}" if media["candidates"] else ""
+        out.append(f"  {media['status']}: {shot['name']} ({media['url'] or 'no URL'}){extra}")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; the single boundary that turns errors into messages and exit codes."""
     debug = os.environ.get("OTIO_TOOLS_DEBUG") == "1"

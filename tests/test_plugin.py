@@ -1,0 +1,31 @@
+"""OTIO loads this checkout's plugin through the entry point, and its adapters work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", ["otio_tools_cmx_3600", "otio_tools_fcpxml", "otio_tools_otio_json"])
+def test_otio_loaded_this_checkouts_plugin(name):
+    adapter = otio.adapters.from_name(name)
+    assert Path(adapter.module_abs_path()).resolve().parent == REPO / "adapters"
+    manifest_paths = [Path(p).resolve() for p in otio.plugins.ActiveManifest().source_files]
+    assert REPO / "adapters" / "plugin_manifest.json" in manifest_paths
+
+
+def test_every_plugin_name_is_prefixed_so_none_shadows_a_builtin():
+    ours = [a for a in otio.plugins.ActiveManifest().adapters
+            if Path(a.module_abs_path()).resolve().parent == REPO / "adapters"]
+    assert ours and all(a.name.startswith("otio_tools_") for a in ours)
+
+
+def test_plugin_edl_adapter_reads_through_otio():
+    edl = "TITLE: t\n\n001  A001 V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n"
+    timeline = otio.adapters.read_from_string(edl, adapter_name="otio_tools_cmx_3600", rate=25)
+    (clip,) = timeline.find_clips()
+    assert clip.source_range.duration == otio.opentime.RationalTime(25, 25)
