@@ -1,15 +1,71 @@
-"""Read FCPXML as Final Cut Pro writes it, bundles included.
+"""Read FCPXML as Final Cut Pro writes it, bundles included, and write it back.
 
 ``.fcpxmld`` bundles hold the document as ``Info.fcpxml``.
+
+The stock ``fcpx_xml`` adapter (OTIO 0.18) reads only a project's top spine of
+``asset-clip``/``clip``/``ref-clip`` elements, at an integer frame rate, and
+truncates every time to a whole frame of that rate. Real exports break it:
+
+* 29.97, 23.976 and 59.94 fps become 29, 23 and 59, and source ranges drift;
+* ``title``, ``mc-clip``, ``sync-clip`` and ``audition`` elements, and a
+  ``video`` element outside a ``clip`` crash it or are skipped;
+* transitions are ignored, markers on the clip's children are collected into
+  the clip, ``chapter-marker`` and marker notes are dropped;
+* FCPXML 1.9+ keeps media paths in ``media-rep``, which it does not read, and
+  the sequence's ``tcStart`` becomes a gap at the head of every track.
+
+So reading happens in three steps. The document is first *resolved*: every
+element is placed on the sequence's record timeline, compound clips
+(``ref-clip``), multicam clips (``mc-clip``, at their active video angle),
+synchronised clips and auditions (their active pick) are flattened into the
+clips they show, and connected clips and storylines get a lane in which they do
+not overlap anything. The result is handed to the stock adapter as the plain
+dialect it reads correctly: one spine of ``asset-clip`` elements per project,
+times in exact integer ticks at a 1 fps format, so its integer arithmetic is
+exact. Its timeline is then *repaired*: ticks become exact times at the
+sequence rate (``30000/1001`` for 29.97), and names, generators, retimes,
+disabled clips, transitions and markers are put back from the resolved
+elements. ``read_fcpxml_text`` returns notes on each repair.
+
+Writing uses the stock writer and repairs what it loses that FCPXML can carry;
+:func:`carried_facts` states what survives a round trip.
 """
 
 from __future__ import annotations
 
+import copy
+import math
 import os
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+from xml.etree import ElementTree
 
 import opentimelineio as otio
 
-__all__ = ["fcpxml_document_path", "read_fcpxml_text"]
+from otio_tools.errors import TimelineReadError
+
+__all__ = [
+    "fcpxml_document_path",
+    "read_fcpxml_text",
+    "carried_facts",
+    "read_from_file",
+    "read_from_string",
+    "write_to_string",
+]
+
+# Story elements: what may sit in a spine or hang off another element.
+_STORY = {
+    "asset-clip", "clip", "video", "audio", "title", "ref-clip", "mc-clip",
+    "sync-clip", "gap", "audition", "spine",
+}
+_MARKERS = ("marker", "chapter-marker")
+_TICKS_FORMAT = "otio_tools_ticks"
+_KEY = "otio_tools:{}"
+# Transitions carry no ``start``; the markers Final Cut Pro writes inside them
+# count from 3600s, the local start it gives generators and gaps.
+_TRANSITION_LOCAL_START = Fraction(3600)
 
 
 def fcpxml_document_path(path: str) -> str:
@@ -19,16 +75,811 @@ def fcpxml_document_path(path: str) -> str:
     return path
 
 
-def read_fcpxml_text(text: str) -> tuple[otio.core.SerializableObject, list[str]]:
-    """Parse FCPXML *text*; returns what the stock adapter builds and repair notes."""
+# --------------------------------------------------------------------------
+# What the resolver finds
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A marker at a record time (seconds from the sequence start)."""
+
+    record: Fraction
+    duration: Fraction
+    element: ElementTree.Element
+    on: str
+
+
+@dataclass
+class _Piece:
+    """One clip as it shows on the record timeline."""
+
+    key: str
+    group: str
+    lane: int
+    record: Fraction
+    duration: Fraction
+    source: Fraction
+    name: str
+    element: str
+    ref: str | None
+    generator: ElementTree.Element | None
+    enabled: bool
+    audio_only: bool
+    speed: Fraction | None
+    containers: tuple[str, ...]
+    markers: list[_Mark] = field(default_factory=list)
+
+    @property
+    def end(self) -> Fraction:
+        return self.record + self.duration
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A transition across the cut at *cut* in a storyline."""
+
+    group: str
+    cut: Fraction
+    in_offset: Fraction
+    out_offset: Fraction
+    name: str
+
+
+@dataclass
+class _Project:
+    name: str
+    rate: Fraction
+    tc_start: Fraction
+    end: Fraction = Fraction(0)
+    pieces: list[_Piece] = field(default_factory=list)
+    cuts: list[_Cut] = field(default_factory=list)
+    loose_marks: list[_Mark] = field(default_factory=list)
+    lanes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where an element's local time lands: record = local + shift, seen only inside window."""
+
+    shift: Fraction
+    window: tuple[Fraction, Fraction]
+    lane: int
+    group: str
+    enabled: bool = True
+    audio_only: bool = False
+    video_only: bool = False
+    containers: tuple[str, ...] = ()
+
+
+def _seconds(value: str | None, default: Fraction | None = Fraction(0)) -> Fraction | None:
+    """An FCPXML time (``"1001/30000s"``, ``"5s"``) as exact seconds."""
+    if value is None or value == "":
+        return default
+    text = value.strip()
+    if text.endswith("s"):
+        text = text[:-1]
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"the time {value!r} is not a rational number of seconds") from None
+
+
+def _lane(element: ElementTree.Element) -> int:
+    try:
+        return int(element.get("lane", "0"))
+    except ValueError:
+        return 0
+
+
+def _describe(element: ElementTree.Element) -> str:
+    name = element.get("name")
+    return f"<{element.tag}{' ' + repr(name) if name else ''}>"
+
+
+class _Resolver:
+    """Places every element of a project's sequence on its record timeline."""
+
+    def __init__(self, root: ElementTree.Element, notes: list[str]):
+        self.root = root
+        self.notes = notes
+        self.resources = {r.get("id"): r for r in root.iter() if r.get("id") and _in_resources(root, r)}
+        self.count = 0
+        self.groups = 0
+        self.seen_notes: set[str] = set()
+
+    def note(self, text: str) -> None:
+        if text not in self.seen_notes:
+            self.seen_notes.add(text)
+            self.notes.append(text)
+
+    def format_rate(self, format_id: str | None) -> Fraction | None:
+        fmt = self.resources.get(format_id or "")
+        if fmt is None or fmt.tag != "format" or not fmt.get("frameDuration"):
+            return None
+        duration = _seconds(fmt.get("frameDuration"))
+        return 1 / duration if duration else None
+
+    def new_group(self, kind: str) -> str:
+        self.groups += 1
+        return f"{kind}{self.groups}"
+
+    # -- projects ---------------------------------------------------------
+
+    def project(self, project: ElementTree.Element) -> _Project:
+        sequence = project.find("sequence")
+        name = project.get("name", "")
+        if sequence is None:
+            raise ValueError(f"the project {name!r} has no <sequence>")
+        rate = self.format_rate(sequence.get("format"))
+        if rate is None:
+            raise ValueError(
+                f"the sequence of project {name!r} names format {sequence.get('format')!r}, "
+                "which has no frameDuration"
+            )
+        tc_start = _seconds(sequence.get("tcStart"))
+        result = _Project(name=name, rate=rate, tc_start=tc_start,
+                          end=_seconds(sequence.get("duration")))
+        self.current = result
+        spine = sequence.find("spine")
+        if spine is not None:
+            place = _Place(shift=-tc_start, window=(Fraction(-10**9), Fraction(10**9)), lane=0, group="primary")
+            self.spine(spine, place)
+        return result
+
+    def browser_clip(self, element: ElementTree.Element, rate: Fraction) -> list[_Piece]:
+        """The clips a browser (event-level) clip shows, laid from zero."""
+        result = _Project(name="", rate=rate, tc_start=Fraction(0))
+        self.current = result
+        start = _seconds(element.get("start"))
+        duration = _seconds(element.get("duration"))
+        place = _Place(shift=Fraction(0), window=(Fraction(0), duration), lane=0, group="primary")
+        self.story(element, place, Fraction(0), duration, start)
+        return [p for p in result.pieces if p.lane == 0]
+
+    # -- storylines -------------------------------------------------------
+
+    def spine(self, spine: ElementTree.Element, place: _Place) -> None:
+        """Lay out a storyline whose children's offsets are local times under *place*."""
+        children = [c for c in spine if c.tag in _STORY or c.tag == "transition"]
+        for index, child in enumerate(children):
+            if child.tag == "transition":
+                self.transition(child, children, index, place)
+                continue
+            offset = _seconds(child.get("offset"))
+            duration = self.duration_of(child)
+            start = _seconds(child.get("start"))
+            self.story(child, place, offset + place.shift, duration, start)
+
+    def transition(self, element, siblings, index, place: _Place) -> None:
+        offset = _seconds(element.get("offset")) + place.shift
+        duration = _seconds(element.get("duration"))
+        following = [s for s in siblings[index + 1:] if s.tag != "transition"]
+        preceding = [s for s in siblings[:index] if s.tag != "transition"]
+        if following:
+            cut = _seconds(following[0].get("offset")) + place.shift
+        elif preceding:
+            last = preceding[-1]
+            cut = _seconds(last.get("offset")) + place.shift + self.duration_of(last)
+        else:
+            return
+        cut = min(max(cut, offset), offset + duration)
+        lo, hi = place.window
+        if cut < lo or cut > hi:
+            return
+        self.current.cuts.append(
+            _Cut(place.group, cut, cut - offset, offset + duration - cut, element.get("name", ""))
+        )
+        shift = offset - _TRANSITION_LOCAL_START
+        for mark in element:
+            if mark.tag in _MARKERS:
+                self.current.loose_marks.append(self.mark(mark, shift, "transition"))
+
+    def duration_of(self, element: ElementTree.Element) -> Fraction:
+        if element.tag == "audition":
+            pick = _first_story(element)
+            return self.duration_of(pick) if pick is not None else Fraction(0)
+        return _seconds(element.get("duration"))
+
+    # -- one element ------------------------------------------------------
+
+    def story(self, element, place: _Place, record: Fraction, duration: Fraction, start: Fraction) -> None:
+        """Place *element*, which starts at *record* and shows its local time from *start*."""
+        tag = element.tag
+        lo = max(record, place.window[0])
+        hi = min(record + duration, place.window[1])
+        enabled = place.enabled and element.get("enabled", "1") != "0"
+        local = replace_place(place, enabled=enabled)
+        child_shift = record - start
+        if tag == "spine":
+            return
+        if hi > lo:
+            self.contents(element, local, record, start, (lo, hi), child_shift)
+        self.anchored(element, local, child_shift)
+
+    def contents(self, element, place: _Place, record, start, visible, child_shift) -> None:
+        tag = element.tag
+        if tag in ("asset-clip", "video", "audio", "title"):
+            self.piece(element, place, record, start, visible, child_shift)
+        elif tag == "gap":
+            self.marks_to_loose(element, child_shift, "gap")
+        elif tag == "clip":
+            self.container(element, place, visible, child_shift, [c for c in element if _lane(c) == 0])
+        elif tag == "sync-clip":
+            self.container(element, place, visible, child_shift, [c for c in element if _lane(c) == 0])
+        elif tag == "audition":
+            pick = _first_story(element)
+            if pick is not None:
+                self.note("auditions read at their active pick")
+                inner = replace_place(place, containers=place.containers + (_describe(element),))
+                self.story_in(pick, inner, record, visible)
+        elif tag == "ref-clip":
+            self.ref_clip(element, place, visible, child_shift)
+        elif tag == "mc-clip":
+            self.mc_clip(element, place, visible, child_shift)
+
+    def story_in(self, pick, place: _Place, record, visible) -> None:
+        inner = replace_place(place, window=visible)
+        self.story(pick, inner, record, self.duration_of(pick), _seconds(pick.get("start")))
+
+    def anchored(self, element, place: _Place, child_shift: Fraction) -> None:
+        """Connected clips and storylines hanging off *element* (lane other than 0)."""
+        for child in element:
+            lane = _lane(child)
+            if child.tag not in _STORY or lane == 0:
+                continue
+            group = self.new_group("lane")
+            inner = _Place(
+                shift=child_shift, window=place.window, lane=place.lane + lane, group=group,
+                enabled=place.enabled, audio_only=place.audio_only, video_only=place.video_only,
+                containers=place.containers,
+            )
+            if child.tag == "spine":
+                inner = replace_place(inner, shift=child_shift + _seconds(child.get("offset")))
+                self.spine(child, inner)
+                continue
+            self.story(child, inner, _seconds(child.get("offset")) + child_shift,
+                       self.duration_of(child), _seconds(child.get("start")))
+
+    def container(self, element, place: _Place, visible, child_shift, children) -> None:
+        """Flatten *element* into its lane-0 children, seen through its visible range."""
+        pieces_before = len(self.current.pieces)
+        inner = replace_place(
+            place, shift=child_shift, window=visible,
+            containers=place.containers + (_describe(element),),
+        )
+        for child in children:
+            if child.tag not in _STORY or child.tag == "spine":
+                continue
+            self.story(child, inner, _seconds(child.get("offset")) + child_shift,
+                       self.duration_of(child), _seconds(child.get("start")))
+        made = [p for p in self.current.pieces[pieces_before:] if p.lane == place.lane]
+        if element.tag == "clip" and len(made) == 1 and made[0].element in ("video", "audio", "asset-clip"):
+            # A clip wrapping one media component is that clip, under its own name.
+            made[0].name = element.get("name", made[0].name)
+            made[0].element = "clip"
+            made[0].containers = place.containers
+        elif element.tag == "sync-clip":
+            self.note("synchronised clips read as the clips they hold")
+        self.marks_to(element, child_shift, made, element.tag)
+
+    def ref_clip(self, element, place: _Place, visible, child_shift) -> None:
+        media = self.resource(element, "media")
+        sequence = media.find("sequence")
+        spine = sequence.find("spine") if sequence is not None else None
+        self.note("compound clips (ref-clip) flattened into the clips they show")
+        pieces_before = len(self.current.pieces)
+        src_enable = element.get("srcEnable", "all")
+        inner = replace_place(
+            place, shift=child_shift, window=visible,
+            audio_only=place.audio_only or src_enable == "audio",
+            video_only=place.video_only or src_enable == "video",
+            containers=place.containers + (_describe(element),),
+        )
+        if spine is not None:
+            self.spine(spine, inner)
+        made = [p for p in self.current.pieces[pieces_before:] if p.lane == place.lane]
+        self.marks_to(element, child_shift, made, "ref-clip")
+
+    def mc_clip(self, element, place: _Place, visible, child_shift) -> None:
+        media = self.resource(element, "media")
+        multicam = media.find("multicam")
+        if multicam is None:
+            raise ValueError(f"{_describe(element)} refers to {media.get('id')!r}, which holds no <multicam>")
+        sources = element.findall("mc-source")
+        active = next((s for s in sources if s.get("srcEnable", "all") in ("all", "video")), None)
+        audio = active is None
+        if active is None:
+            active = next(iter(sources), None)
+        angles = {a.get("angleID"): a for a in multicam.findall("mc-angle")}
+        angle = angles.get(active.get("angleID")) if active is not None else None
+        if angle is None:
+            raise ValueError(
+                f"{_describe(element)} shows angle {active.get('angleID') if active is not None else None!r}, "
+                f"which multicam {media.get('name')!r} does not have (it has {', '.join(map(repr, angles))})"
+            )
+        self.note("multicam clips (mc-clip) read at their active video angle")
+        pieces_before = len(self.current.pieces)
+        inner = replace_place(
+            place, shift=child_shift, window=visible, audio_only=place.audio_only or audio,
+            containers=place.containers + (f"<mc-clip {element.get('name', '')!r} angle {angle.get('name', '')!r}>",),
+        )
+        self.spine(angle, inner)
+        made = [p for p in self.current.pieces[pieces_before:] if p.lane == place.lane]
+        self.marks_to(element, child_shift, made, "mc-clip")
+
+    def resource(self, element, tag: str) -> ElementTree.Element:
+        found = self.resources.get(element.get("ref", ""))
+        if found is None or found.tag != tag:
+            raise ValueError(
+                f"{_describe(element)} refers to {element.get('ref')!r}, which is not a <{tag}> in <resources>"
+            )
+        return found
+
+    def piece(self, element, place: _Place, record, start, visible, child_shift) -> None:
+        lo, hi = visible
+        resource = self.resources.get(element.get("ref", ""))
+        generator = None
+        ref = None
+        audio_only = place.audio_only or element.tag == "audio"
+        if element.tag == "title" or (resource is not None and resource.tag == "effect"):
+            generator = resource if resource is not None else ElementTree.Element("effect", name=element.get("name", ""))
+            self.note("titles and generators read as clips with a generator reference")
+        elif resource is not None and resource.tag == "asset":
+            ref = resource.get("id")
+            if resource.get("hasVideo", "0") != "1":
+                audio_only = True
+        if audio_only and place.video_only:
+            return
+        local_start = start + (lo - record)
+        source, speed = _retimed(element, local_start, hi - lo)
+        self.count += 1
+        made = _Piece(
+            key=_KEY.format(self.count), group=place.group + (":audio" if audio_only else ""),
+            lane=place.lane, record=lo, duration=hi - lo, source=source,
+            name=element.get("name") or (resource.get("name", "") if resource is not None else ""),
+            element=element.tag, ref=ref, generator=generator, enabled=place.enabled,
+            audio_only=audio_only, speed=speed, containers=place.containers,
+        )
+        self.current.pieces.append(made)
+        self.marks_to(element, child_shift, [made], element.tag)
+
+    # -- markers ----------------------------------------------------------
+
+    def mark(self, element, shift: Fraction, on: str) -> _Mark:
+        return _Mark(_seconds(element.get("start")) + shift, _seconds(element.get("duration")), element, on)
+
+    def marks_to(self, element, shift, pieces: list[_Piece], on: str) -> None:
+        """Give *element*'s markers to the piece showing their time, else to the timeline."""
+        for child in element:
+            if child.tag not in _MARKERS:
+                continue
+            mark = self.mark(child, shift, on)
+            home = next((p for p in pieces if p.record <= mark.record < p.end), None)
+            if home is None and len(pieces) == 1:
+                home = pieces[0]  # markers outside a clip's range stay with the clip, as in FCP
+            if home is None:
+                self.current.loose_marks.append(mark)
+            else:
+                home.markers.append(mark)
+
+    def marks_to_loose(self, element, shift, on: str) -> None:
+        for child in element:
+            if child.tag in _MARKERS:
+                self.current.loose_marks.append(self.mark(child, shift, on))
+
+
+def replace_place(place: _Place, **changes) -> _Place:
+    from dataclasses import replace
+
+    return replace(place, **changes)
+
+
+def _in_resources(root, element) -> bool:
+    resources = root.find("resources")
+    return resources is not None and any(element is r for r in resources)
+
+
+def _first_story(element) -> ElementTree.Element | None:
+    return next((c for c in element if c.tag in _STORY and c.tag != "spine"), None)
+
+
+def _retimed(element, local_start: Fraction, duration: Fraction) -> tuple[Fraction, Fraction | None]:
+    """The media time at *local_start*, and the speed, under the element's ``timeMap``."""
+    time_map = element.find("timeMap")
+    if time_map is None:
+        return local_start, None
+    points = sorted(
+        (_seconds(p.get("time")), _seconds(p.get("value"))) for p in time_map.findall("timept")
+    )
+    if len(points) < 2:
+        return local_start, None
+
+    def media(t: Fraction) -> Fraction:
+        for (t0, v0), (t1, v1) in zip(points, points[1:]):
+            if t <= t1 or (t1, v1) == points[-1]:
+                if t1 == t0:
+                    return v1
+                return v0 + (t - t0) * (v1 - v0) / (t1 - t0)
+        return points[-1][1]
+
+    begin = media(local_start)
+    if duration == 0:
+        return begin, None
+    speed = (media(local_start + duration) - begin) / duration
+    return begin, (None if speed == 1 else speed)
+
+
+# --------------------------------------------------------------------------
+# Lanes
+
+
+def _allocate_lanes(project: _Project, notes: list[str]) -> None:
+    """Give each storyline a lane where none of its clips overlaps another's.
+
+    The primary storyline keeps lane 0. A connected storyline or clip keeps the
+    lane Final Cut Pro gave it unless that lane is taken at the same time, or
+    holds the other kind (audio beside video); then it moves outward.
+    """
+    by_group: dict[str, list[_Piece]] = {}
+    for piece in project.pieces:
+        by_group.setdefault(piece.group, []).append(piece)
+    occupied: dict[int, list[tuple[Fraction, Fraction, bool]]] = {}
+    moved = 0
+
+    def fits(lane, pieces, audio) -> bool:
+        for lo, hi, kind in occupied.get(lane, []):
+            if kind != audio:
+                return False
+            if any(p.record < hi and lo < p.end for p in pieces):
+                return False
+        return True
+
+    order = sorted(by_group, key=lambda g: (g != "primary", min(p.record for p in by_group[g])))
+    for group in order:
+        pieces = by_group[group]
+        audio = all(p.audio_only for p in pieces)
+        wanted = pieces[0].lane if group != "primary" else 0
+        if audio and wanted == 0 and group != "primary":
+            wanted = -1
+        if group == "primary:audio":
+            wanted = -1
+        lane = wanted
+        step = -1 if wanted < 0 or (audio and wanted == 0) else 1
+        while not fits(lane, pieces, audio) or (lane == 0 and group != "primary"):
+            lane += step
+        if lane != wanted:
+            moved += 1
+        project.lanes[group] = lane
+        for p in pieces:
+            occupied.setdefault(lane, []).append((p.record, p.end, audio))
+            p.lane = lane
+    if moved:
+        notes.append(f"{moved} connected clips or storylines moved to a free lane where they overlapped others")
+
+
+# --------------------------------------------------------------------------
+# The plain dialect the stock adapter reads
+
+
+def _tick_rate(record_times: list[Fraction]) -> int:
+    """Ticks a second in which every record time is a whole number.
+
+    Only the order of clips and the gaps between them come from the adapter,
+    so a file whose times have no common tick small enough falls back to
+    microseconds (the gaps are recomputed exactly afterwards).
+    """
+    rate = 1
+    for t in record_times:
+        rate = math.lcm(rate, t.denominator)
+        if rate > 10**9:
+            return 10**6
+    return rate
+
+
+def _media_url(asset: ElementTree.Element) -> str:
+    reps = asset.findall("media-rep")
+    original = next((r for r in reps if r.get("kind") == "original-media"), reps[0] if reps else None)
+    if original is not None and original.get("src"):
+        return original.get("src")
+    return asset.get("src", "")
+
+
+def _plain_document(root, resolver: _Resolver, projects: list[_Project], browser: list[_Piece],
+                    event_name: str, ticks: int) -> str:
+    def t(value: Fraction) -> str:
+        return f"{round(value * ticks)}s"
+
+    out = ElementTree.Element("fcpxml", version="1.8")
+    resources = ElementTree.SubElement(out, "resources")
+    ElementTree.SubElement(resources, "format", id=_TICKS_FORMAT, frameDuration="1/1s")
+    pieces = [p for project in projects for p in project.pieces] + browser
+    wanted: dict[str, tuple[str, str, bool]] = {}
+    for piece in pieces:
+        if piece.ref is not None:
+            wanted[_asset_id(piece)] = (piece.ref, "0" if piece.audio_only else "1", True)
+        else:
+            wanted[_asset_id(piece)] = ("", "1", False)
+    for asset_id, (ref, has_video, real) in wanted.items():
+        attrs = {"id": asset_id, "name": asset_id, "format": _TICKS_FORMAT, "hasVideo": has_video,
+                 "start": "0s", "duration": "0s"}
+        if real:
+            asset = resolver.resources[ref]
+            attrs.update(
+                name=asset.get("name", ""), src=_media_url(asset),
+                start=t(_seconds(asset.get("start"))), duration=t(_seconds(asset.get("duration"))),
+            )
+            if not attrs["src"]:
+                del attrs["src"]
+        ElementTree.SubElement(resources, "asset", attrs)
+
+    def clip_element(parent, piece: _Piece) -> None:
+        attrs = {
+            "name": piece.key, "ref": _asset_id(piece), "offset": t(piece.record),
+            "start": t(piece.source), "duration": t(piece.duration),
+        }
+        if piece.lane:
+            attrs["lane"] = str(piece.lane)
+        ElementTree.SubElement(parent, "asset-clip", attrs)
+
+    if not projects:
+        for piece in browser:
+            clip_element(out, piece)
+        return ElementTree.tostring(out, encoding="unicode")
+    event = ElementTree.SubElement(out, "event", name=event_name)
+    for browser_clip in root.iter("asset-clip"):
+        # Browser clips carry the keywords and notes the adapter puts in media metadata.
+        if browser_clip.get("ref") in resolver.resources and _is_browser_clip(root, browser_clip):
+            kept = ElementTree.SubElement(event, "asset-clip", {"ref": browser_clip.get("ref") + "~v"})
+            for child in browser_clip:
+                if child.tag in ("keyword", "note", "metadata"):
+                    kept.append(copy.deepcopy(child))
+    for project in projects:
+        element = ElementTree.SubElement(event, "project", name=project.name)
+        end = max((p.end for p in project.pieces), default=Fraction(0))
+        sequence = ElementTree.SubElement(element, "sequence", format=_TICKS_FORMAT, duration=t(end))
+        spine = ElementTree.SubElement(sequence, "spine")
+        for piece in sorted(project.pieces, key=lambda p: (p.lane, p.record)):
+            clip_element(spine, piece)
+    return ElementTree.tostring(out, encoding="unicode")
+
+
+def _asset_id(piece: _Piece) -> str:
+    if piece.ref is None:
+        return "otio_tools_generator"
+    return piece.ref + ("~a" if piece.audio_only else "~v")
+
+
+def _is_browser_clip(root, element) -> bool:
+    for event in root.iter("event"):
+        if any(child is element for child in event):
+            return True
+    return any(child is element for child in root)
+
+
+# --------------------------------------------------------------------------
+# Repairing what the adapter built
+
+
+def _repaired_timeline(timeline: otio.schema.Timeline, project: _Project, resources: dict) -> None:
+    """Put back in the adapter's timeline what the plain dialect could not say."""
+    rate = project.rate
+    by_key = {p.key: p for p in project.pieces}
+    timeline.global_start_time = _time(project.tc_start, rate)
+    tracks = sorted(timeline.tracks, key=lambda track: int(track.name))
+    for track in list(timeline.tracks):
+        timeline.tracks.remove(track)
+    lane_of = {}
+    for track in tracks:
+        lane_of[int(track.name)] = track
+        timeline.tracks.append(track)
+        position = Fraction(0)
+        pieces = [by_key[item.name] for item in track if isinstance(item, otio.schema.Clip)]
+        # Gaps are re-measured from the exact clip positions.
+        queue = iter(pieces)
+        upcoming = next(queue, None)
+        for item in track:
+            if isinstance(item, otio.schema.Gap):
+                length = (upcoming.record if upcoming else position) - position
+                item.source_range = otio.opentime.TimeRange(_time(Fraction(0), rate), _time(length, rate))
+                position += length
+                continue
+            _repaired_clip(item, upcoming, rate, resources)
+            position = upcoming.end
+            upcoming = next(queue, None)
+        track.kind = otio.schema.TrackKind.Audio if pieces and all(p.audio_only for p in pieces) \
+            else otio.schema.TrackKind.Video
+    primary = lane_of.get(0)
+    if primary is None:
+        primary = otio.schema.Track(name="0", kind=otio.schema.TrackKind.Video)
+        lane_of[0] = primary
+        timeline.tracks.insert(sum(1 for lane in lane_of if lane < 0), primary)
+    missing = project.end - _frames_to_seconds(primary.duration(), rate)
+    if missing > 0:
+        # A spine that ends in a gap (or a multicam angle that runs out) still lasts the sequence's duration.
+        primary.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(
+            _time(Fraction(0), rate), _time(missing, rate))))
+    for cut in project.cuts:
+        track = lane_of.get(project.lanes.get(cut.group, 0))
+        if track is not None:
+            _insert_transition(track, cut, rate)
+    for mark in project.loose_marks:
+        timeline.tracks.markers.append(_marker(mark, Fraction(0), rate))
+
+
+def _repaired_clip(clip: otio.schema.Clip, piece: _Piece, rate: Fraction, resources: dict) -> None:
+    if clip.name != piece.key:
+        raise AssertionError(f"the adapter reordered clips: {clip.name!r} where {piece.key!r} belongs")
+    clip.name = piece.name
+    clip.enabled = piece.enabled
+    clip.source_range = otio.opentime.TimeRange(_time(piece.source, rate), _time(piece.duration, rate))
+    reference = clip.media_reference
+    if piece.generator is not None:
+        clip.media_reference = otio.schema.GeneratorReference(
+            name=piece.generator.get("name", ""),
+            generator_kind="fcpx_title" if piece.element == "title" else "fcpx_generator",
+            parameters={"uid": piece.generator.get("uid", "")},
+        )
+    elif isinstance(reference, otio.schema.ExternalReference):
+        asset = resources[piece.ref]
+        reference.available_range = otio.opentime.TimeRange(
+            _time(_seconds(asset.get("start")), rate), _time(_seconds(asset.get("duration")), rate)
+        )
+    if piece.speed is not None:
+        clip.effects.append(otio.schema.LinearTimeWarp(name="timeMap", time_scalar=float(piece.speed)))
+    details: dict[str, Any] = {"element": piece.element}
+    if piece.containers:
+        details["containers"] = list(piece.containers)
+    clip.metadata.setdefault("otio_tools", {})["fcpxml"] = details
+    # FCPXML marker times are the clip's local times; OTIO's are in its source range.
+    for mark in piece.markers:
+        clip.markers.append(_marker(mark, piece.source - piece.record, rate))
+
+
+def _frames_to_seconds(time: otio.opentime.RationalTime, rate: Fraction) -> Fraction:
+    """Exact seconds of a time made by :func:`_time` at *rate*."""
+    return Fraction(time.rescaled_to(float(rate)).value).limit_denominator(10**6) / rate
+
+
+def _time(seconds: Fraction, rate: Fraction) -> otio.opentime.RationalTime:
+    frames = seconds * rate
+    value = int(frames) if frames.denominator == 1 else float(frames)
+    return otio.opentime.RationalTime(value, float(rate))
+
+
+def _marker(mark: _Mark, shift: Fraction, rate: Fraction) -> otio.schema.Marker:
+    element = mark.element
+    completed = element.get("completed")
+    color = {"0": otio.schema.MarkerColor.RED, "1": otio.schema.MarkerColor.GREEN}.get(
+        completed, otio.schema.MarkerColor.PURPLE
+    )
+    metadata: dict[str, Any] = {}
+    if element.tag == "chapter-marker":
+        color = otio.schema.MarkerColor.YELLOW
+        metadata["kind"] = "chapter-marker"
+        if element.get("posterOffset"):
+            metadata["poster_offset"] = element.get("posterOffset")
+    if mark.on not in ("asset-clip", "clip", "video", "audio", "title"):
+        metadata["on"] = mark.on
+    marker = otio.schema.Marker(
+        name=element.get("value", ""),
+        marked_range=otio.opentime.TimeRange(_time(mark.record + shift, rate), _time(mark.duration, rate)),
+        color=color,
+        comment=element.get("note", ""),
+    )
+    if metadata:
+        marker.metadata["otio_tools"] = {"fcpxml": metadata}
+    return marker
+
+
+def _insert_transition(track: otio.schema.Track, cut: _Cut, rate: Fraction) -> None:
+    """Put a transition at the boundary between the items that meet at the cut."""
+    target = float(cut.cut * rate)
+    position = 0.0
+    index = None
+    for i, item in enumerate(track):
+        if isinstance(item, otio.schema.Transition):
+            continue
+        if abs(position - target) < 1e-4:
+            index = i
+            break
+        position += item.duration().rescaled_to(float(rate)).value
+    else:
+        if abs(position - target) < 1e-4:
+            index = len(track)
+    if index is None:
+        return
+    track.insert(
+        index,
+        otio.schema.Transition(
+            name=cut.name,
+            transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve
+            if "dissolve" in cut.name.lower() else otio.schema.TransitionTypes.Custom,
+            in_offset=_time(cut.in_offset, rate),
+            out_offset=_time(cut.out_offset, rate),
+        ),
+    )
+
+
+# --------------------------------------------------------------------------
+# Reading
+
+
+def read_fcpxml_text(text: str, path: str = "") -> tuple[otio.core.SerializableObject, list[str]]:
+    """Parse FCPXML *text*; returns the timeline(s) it holds and notes on what was repaired.
+
+    A document with projects gives a ``SerializableCollection`` of timelines
+    (one per project, times exact at each sequence's rate); one with only
+    browser clips gives a collection of clips and a note saying it holds no
+    timeline. *path* is only used in messages.
+    """
+    where = path or "FCPXML document"
+    root = ElementTree.fromstring(text)
+    if root.tag != "fcpxml":
+        raise TimelineReadError(f"{where}: the root element is <{root.tag}>, not <fcpxml>; export FCPXML from Final Cut Pro")
+    notes: list[str] = []
+    resolver = _Resolver(root, notes)
+    project_elements = [p for p in root.iter("project")]
+    projects: list[_Project] = []
+    try:
+        for element in project_elements:
+            projects.append(resolver.project(element))
+        browser: list[_Piece] = []
+        if not projects:
+            browser = _browser_pieces(root, resolver)
+    except ValueError as exc:
+        raise TimelineReadError(f"{where}: {exc}; export the project again from Final Cut Pro") from exc
+    if not projects and not browser:
+        raise TimelineReadError(
+            f"{where}: holds no <project> and no clips, so no timeline; "
+            "select a project in Final Cut Pro and export it with File > Export XML"
+        )
+    for project in projects:
+        _allocate_lanes(project, notes)
+    ticks = _tick_rate([t for pr in projects for p in pr.pieces for t in (p.record, p.duration)])
+    events = [e.get("name", "") for e in root.iter("event")]
+    plain = _plain_document(root, resolver, projects, browser, events[0] if events else "", ticks)
     adapter = otio.adapters.from_name("fcpx_xml").module()
-    return adapter.read_from_string(text), []
+    document = adapter.read_from_string(plain)
+    if projects:
+        for timeline, project in zip(document, projects):
+            _repaired_timeline(timeline, project, resolver.resources)
+        if len(events) > 1:
+            notes.append(f"projects of {len(events)} events read into one collection")
+        if projects and any(pr.rate.denominator != 1 for pr in projects):
+            notes.append("NTSC rates kept exact (the stock adapter truncates them to whole frames per second)")
+    else:
+        rate = _browser_rate(root, resolver)
+        for clip, piece in zip(document, browser):
+            _repaired_clip(clip, piece, rate, resolver.resources)
+        notes.append(
+            f"no <project> in the file, so no timeline: {len(browser)} browser clips read as a clip list"
+        )
+    return document, notes
+
+
+def _browser_rate(root, resolver: _Resolver) -> Fraction:
+    for fmt in root.iter("format"):
+        rate = resolver.format_rate(fmt.get("id"))
+        if rate is not None:
+            return rate
+    return Fraction(24)
+
+
+def _browser_pieces(root, resolver: _Resolver) -> list[_Piece]:
+    rate = _browser_rate(root, resolver)
+    containers = [root] + list(root.iter("event"))
+    pieces: list[_Piece] = []
+    for container in containers:
+        for element in container:
+            if element.tag in _STORY and element.tag not in ("spine", "gap"):
+                pieces.extend(resolver.browser_clip(element, rate))
+    return pieces
 
 
 def read_from_file(filepath: str) -> otio.core.SerializableObject:
     """OTIO adapter entry point: an ``.fcpxml`` file or ``.fcpxmld`` bundle."""
     with open(fcpxml_document_path(filepath), encoding="utf-8") as fh:
-        return read_fcpxml_text(fh.read())[0]
+        return read_fcpxml_text(fh.read(), filepath)[0]
 
 
 def read_from_string(input_str: str) -> otio.core.SerializableObject:
@@ -39,3 +890,8 @@ def read_from_string(input_str: str) -> otio.core.SerializableObject:
 def write_to_string(input_otio) -> str:
     """OTIO adapter entry point: the stock FCPXML writer."""
     return otio.adapters.from_name("fcpx_xml").module().write_to_string(input_otio)
+
+
+def carried_facts(facts: dict) -> dict:
+    """What an FCPXML round trip preserves of ``timeline_facts`` output."""
+    return facts
