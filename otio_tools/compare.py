@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 import math
 from typing import Any, Callable, Iterator
 
@@ -55,7 +56,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, otio.opentime.TimeRange):
         return {"start": _plain(value.start_time), "duration": _plain(value.duration)}
     if isinstance(value, otio.core.SerializableObject):
-        return _plain(otio.core.serialize_json_to_string(value))
+        return _plain(json.loads(otio.core.serialize_json_to_string(value)))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -105,7 +106,9 @@ def _item_facts(item, rate: float) -> dict:
         )
         return fact
     fact["record"] = _range(item.range_in_parent(), rate)
-    fact["source_range"] = _range(item.source_range, rate)
+    if not isinstance(item, otio.schema.Gap):
+        # A gap's source start means nothing; its record range says it all.
+        fact["source_range"] = _range(item.source_range, rate)
     fact["enabled"] = item.enabled
     fact["effects"] = _effect_facts(item.effects)
     fact["markers"] = _marker_facts(item.markers, rate)

@@ -136,6 +136,10 @@ def _read_document(path, fmt, rate, media_roots, notes, source):
         with open(os.path.join(path, "content.otio"), encoding="utf-8") as fh:
             source.text = fh.read()
         return read_otio_json(source.text), None
+    if fmt.name == "fcp7xml":
+        from otio_tools.formats.fcp7xml import with_marker_comments
+
+        return with_marker_comments(otio.adapters.read_from_file(path, adapter_name=fmt.read_adapter)), None
     if fmt.name == "ale":
         kwargs = {"fps": rate} if rate else {}
         return otio.adapters.read_from_file(path, adapter_name=fmt.read_adapter, **kwargs), None

@@ -1,0 +1,178 @@
+"""Final Cut Pro 7 XML (xmeml, as Premiere and Resolve write it), through the stock ``fcp_xml`` adapter.
+
+:func:`write_to_file` mends five things the stock writer loses although
+xmeml carries them:
+
+- ``<link>`` elements (which audio and video clip items belong together):
+  the reader keeps them in ``metadata["fcp_xml"]["link"]``, the writer skips
+  them; they are put back on the clip item with the same id.
+- marker comments: the reader leaves ``<comment>`` in the marker's metadata
+  and the writer writes only that; :func:`with_marker_comments` (on read)
+  and :func:`write_to_file` keep it in ``Marker.comment`` as well.
+- carriage returns in titles and effect names: written raw, XML parsers read
+  them back as line feeds; they are written as ``&#13;``.
+- markers of a nested sequence: written on its clip item and again inside
+  it, they read back twice; they are kept on the clip item only.
+- source ranges of clips whose media is one file used with different
+  timecodes: the writer writes one ``<file>`` per path (with the first use's
+  timecode) but computes each clip's ``<in>`` from its own; every use of a
+  path is given the first use's available range before writing.
+"""
+
+from __future__ import annotations
+
+import copy
+from xml.etree import ElementTree
+
+import opentimelineio as otio
+
+from otio_tools.compare import nodes
+
+__all__ = ["carried_facts", "write_to_file", "with_marker_comments"]
+
+_NAMESPACE = "fcp_xml"
+
+
+def carried_facts(facts: dict) -> dict:
+    """What an FCP7 XML round trip keeps: everything but element ids and defaults.
+
+    ===================================  ==========================================
+    not carried                          why
+    ===================================  ==========================================
+    ``metadata["fcp_xml"]["@id"]``       element ids are the file's own
+                                         cross-references: the writer keeps a
+                                         clip item's id, renumbers the sequence
+                                         (``sequence-1``) and numbers items that
+                                         had none
+    ``@frameBlend`` ``"FALSE"``          FCP7's default, which the writer states
+                                         on every clip item: absent and
+                                         ``FALSE`` mean the same
+    an empty ``<media>`` of a sequence   the writer adds ``<media><video><format/>``
+                                         to a sequence that had none
+    marker ``color``                     xmeml markers have no colour: every
+                                         marker reads back ``RED``
+    a marker's ``metadata["fcp_xml"]``   it mirrors ``Marker.comment``, which is
+    ``["comment"]``                      compared instead
+    ===================================  ==========================================
+    """
+    out = copy.deepcopy(facts)
+    for node in nodes(out):
+        if node["type"] == "Marker":
+            node.pop("color", None)
+        meta = node.get("metadata", {}).get(_NAMESPACE)
+        if not isinstance(meta, dict):
+            continue
+        meta.pop("@id", None)
+        if node["type"] == "Marker":
+            meta.pop("comment", None)
+        if meta.get("@frameBlend") == "FALSE":
+            del meta["@frameBlend"]
+        if node["type"] == "Timeline" and meta.get("media") in (None, {"video": {"format": None}}):
+            meta.pop("media", None)
+        if not meta:
+            del node["metadata"][_NAMESPACE]
+    return out
+
+
+# Stands in for a carriage return while the writer, which normalises line
+# endings in text, runs; a private-use character no NLE writes.
+_CR = "\ue00d"
+
+
+def write_to_file(document, path: str, adapter_name: str = "fcp_xml") -> None:
+    """Write *document* as FCP7 XML at *path*, links, line breaks and file timecodes kept."""
+    prepared = copy.deepcopy(document)
+    _share_file_ranges(prepared)
+    _comments_to_elements(prepared)
+    _mark_carriage_returns(prepared)
+    module = otio.adapters.from_name(adapter_name).module()
+    text = _mended(module.write_to_string(prepared), _links_by_id(prepared), module)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace(_CR, "&#13;"))
+
+
+def _mark_carriage_returns(document) -> None:
+    for item in [document, *document.find_children()]:
+        item.name = item.name.replace("\r", _CR)
+        _mark_in_metadata(item.metadata)
+        for child in [*getattr(item, "effects", []), *getattr(item, "markers", [])]:
+            child.name = child.name.replace("\r", _CR)
+            _mark_in_metadata(child.metadata)
+
+
+def _mark_in_metadata(metadata) -> None:
+    items = metadata.items() if hasattr(metadata, "items") else enumerate(metadata)
+    for key, value in list(items):
+        if isinstance(value, str) and "\r" in value:
+            metadata[key] = value.replace("\r", _CR)
+        elif isinstance(value, (dict, list, otio._otio.AnyDictionary, otio._otio.AnyVector)):
+            _mark_in_metadata(value)
+
+
+def with_marker_comments(document):
+    """*document* with each marker's ``comment`` taken from its ``<comment>`` element.
+
+    The stock reader keeps the element only in ``metadata["fcp_xml"]``; the
+    marker's own comment is what the tools read and write. Edits in place and
+    returns *document*.
+    """
+    for marker in _markers(document):
+        meta = marker.metadata.get(_NAMESPACE, {})
+        if "comment" in meta and not marker.comment:
+            marker.comment = meta["comment"] or ""
+    return document
+
+
+def _markers(document):
+    for item in [document, *document.find_children()]:
+        tracks = getattr(item, "tracks", None)
+        if tracks is not None:
+            yield from tracks.markers
+        yield from getattr(item, "markers", [])
+
+
+def _comments_to_elements(document) -> None:
+    for marker in _markers(document):
+        if marker.comment:
+            marker.metadata.setdefault(_NAMESPACE, {})["comment"] = marker.comment
+
+
+def _share_file_ranges(document) -> None:
+    first: dict[str, otio.opentime.TimeRange | None] = {}
+    for clip in document.find_clips():
+        ref = clip.media_reference
+        if isinstance(ref, otio.schema.ExternalReference):
+            available = first.setdefault(ref.target_url, ref.available_range)
+            if available is not None and ref.available_range != available:
+                ref.available_range = available
+
+
+def _links_by_id(document) -> dict[str, object]:
+    links = {}
+    for item in document.find_children():
+        meta = item.metadata.get(_NAMESPACE, {})
+        if "link" in meta and "@id" in meta:
+            links[meta["@id"]] = meta["link"]
+    return links
+
+
+def _mended(text: str, links: dict[str, object], module) -> str:
+    """The writer's *text* with links put back and nested sequences' markers written once.
+
+    The writer writes a nested sequence's markers on its clip item and again
+    on the sequence inside it; the reader gathers both, doubling them.
+    """
+    root = ElementTree.fromstring(text.encode("utf-8"))
+    changed = False
+    for item in root.iter("clipitem"):
+        value = links.get(item.get("id"))
+        if value is not None and item.find("link") is None:
+            for link in value if isinstance(value, (list, otio._otio.AnyVector)) else [value]:
+                item.append(module._dict_to_xml_tree(link, "link"))
+            changed = True
+        sequence = item.find("sequence")
+        if sequence is not None and item.find("marker") is not None:
+            for marker in sequence.findall("marker"):
+                sequence.remove(marker)
+                changed = True
+    return module._make_pretty_string(root) if changed else text

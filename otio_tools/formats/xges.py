@@ -1,0 +1,47 @@
+"""GStreamer Editing Services projects (``.xges``, Pitivi), through the stock ``xges`` adapter."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from otio_tools.compare import nodes
+
+__all__ = ["carried_facts"]
+
+_RENAMED = re.compile(r"_\d+$")
+
+
+def carried_facts(facts: dict) -> dict:
+    """What an xges round trip keeps: everything but the timeline's name and repeated clip names.
+
+    =============================  ===============================================
+    not carried                    why
+    =============================  ===============================================
+    timeline ``name``              a GES project has none: the reader leaves it
+                                   empty, and what is written reads back as the
+                                   stack's name (``tracks``)
+    a ``_N`` suffix on clip        GES clip names are unique in a project; the
+    names                          writer renames a repeated name ``NAME_1``...
+    the ``name`` field of a        it mirrors the clip's or nested timeline's
+    ``metadata["XGES"]`` structure name, which the writer sets (see above)
+    =============================  ===============================================
+    """
+    out = copy.deepcopy(facts)
+    out.pop("name", None)
+    for node in nodes(out):
+        if node["type"] == "Clip":
+            node["name"] = _RENAMED.sub("", node["name"])
+        _drop_structure_names(node.get("metadata", {}).get("XGES"))
+    return out
+
+
+def _drop_structure_names(value) -> None:
+    if isinstance(value, dict):
+        if value.get("OTIO_SCHEMA", "").startswith("GstStructure"):
+            value.get("fields", {}).pop("name", None)
+        for child in value.values():
+            _drop_structure_names(child)
+    elif isinstance(value, list):
+        for child in value:
+            _drop_structure_names(child)
