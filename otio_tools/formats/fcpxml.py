@@ -347,20 +347,38 @@ class _Resolver:
             place, shift=child_shift, window=visible,
             containers=place.containers + (_describe(element),),
         )
-        for child in children:
-            if child.tag not in _STORY or child.tag == "spine":
-                continue
-            self.story(child, inner, _seconds(child.get("offset")) + child_shift,
-                       self.duration_of(child), _seconds(child.get("start")))
+        for child, record in self.held(children, child_shift):
+            self.story(child, inner, record, self.duration_of(child), _seconds(child.get("start")))
         made = [p for p in self.current.pieces[pieces_before:] if p.lane == place.lane]
         if element.tag == "clip" and len(made) == 1 and made[0].element in ("video", "audio", "asset-clip"):
             # A clip wrapping one media component is that clip, under its own name.
             made[0].name = element.get("name", made[0].name)
             made[0].element = "clip"
             made[0].containers = place.containers
+            clip_local = made[0].record - child_shift
+            media, speed = _retimed(element, clip_local, made[0].duration)
+            if speed is not None or media != clip_local:
+                made[0].source += media - clip_local
+                made[0].speed = speed
         elif element.tag == "sync-clip":
             self.note("synchronised clips read as the clips they hold")
         self.marks_to(element, child_shift, made, element.tag)
+
+    @staticmethod
+    def held(children, shift: Fraction) -> list[tuple[ElementTree.Element, Fraction]]:
+        """The story elements a clip holds, each with its record start.
+
+        Final Cut Pro exports an audio-only clip as a ``clip`` holding a ``gap``
+        with the ``audio`` connected to it; that audio is the clip's content.
+        """
+        story = [c for c in children if c.tag in _STORY and c.tag != "spine"]
+        if len(story) == 1 and story[0].tag == "gap":
+            gap = story[0]
+            media = [c for c in gap if c.tag in ("video", "audio", "asset-clip")]
+            if len(media) == 1:
+                inner = shift + _seconds(gap.get("offset")) - _seconds(gap.get("start"))
+                return [(media[0], _seconds(media[0].get("offset")) + inner)]
+        return [(c, _seconds(c.get("offset")) + shift) for c in story]
 
     def ref_clip(self, element, place: _Place, visible, child_shift) -> None:
         media = self.resource(element, "media")
@@ -703,7 +721,7 @@ def _repaired_timeline(timeline: otio.schema.Timeline, project: _Project, resour
         if track is not None:
             _insert_transition(track, cut, rate)
     for mark in project.loose_marks:
-        timeline.tracks.markers.append(_marker(mark, Fraction(0), rate))
+        timeline.tracks.markers.append(_marker(mark, Fraction(0), rate, loose=True))
 
 
 def _repaired_clip(clip: otio.schema.Clip, piece: _Piece, rate: Fraction, resources: dict) -> None:
@@ -746,7 +764,7 @@ def _time(seconds: Fraction, rate: Fraction) -> otio.opentime.RationalTime:
     return otio.opentime.RationalTime(value, float(rate))
 
 
-def _marker(mark: _Mark, shift: Fraction, rate: Fraction) -> otio.schema.Marker:
+def _marker(mark: _Mark, shift: Fraction, rate: Fraction, loose: bool = False) -> otio.schema.Marker:
     element = mark.element
     completed = element.get("completed")
     color = {"0": otio.schema.MarkerColor.RED, "1": otio.schema.MarkerColor.GREEN}.get(
@@ -758,7 +776,7 @@ def _marker(mark: _Mark, shift: Fraction, rate: Fraction) -> otio.schema.Marker:
         metadata["kind"] = "chapter-marker"
         if element.get("posterOffset"):
             metadata["poster_offset"] = element.get("posterOffset")
-    if mark.on not in ("asset-clip", "clip", "video", "audio", "title"):
+    if loose:
         metadata["on"] = mark.on
     marker = otio.schema.Marker(
         name=element.get("value", ""),
@@ -888,10 +906,336 @@ def read_from_string(input_str: str) -> otio.core.SerializableObject:
 
 
 def write_to_string(input_otio) -> str:
-    """OTIO adapter entry point: the stock FCPXML writer."""
-    return otio.adapters.from_name("fcpx_xml").module().write_to_string(input_otio)
+    """OTIO adapter entry point: FCPXML from the stock writer, with what it loses put back.
+
+    The stock writer is given a copy in which every clip is named by a key and
+    generators stand in as missing media; it runs with exact frame durations
+    and exact connected-clip offsets (it otherwise writes an empty
+    ``frameDuration`` for 29.97 and truncates offsets to whole frames of an
+    integer rate). Its XML then gets back the clip names, ``enabled="0"``,
+    markers with their notes, completion and chapter kind, titles and
+    generators, transitions of the primary storyline, and the sequence's
+    ``tcStart``.
+    """
+    document = input_otio.clone()
+    originals: dict[str, otio.core.Composable] = {}
+    for timeline in _timelines_in(document):
+        for item in timeline.find_children():
+            if isinstance(item, (otio.schema.Clip, otio.schema.Stack)):
+                key = _KEY.format(len(originals) + 1)
+                originals[key] = item.clone()
+                item.name = key
+                item.markers[:] = []
+                if isinstance(item, otio.schema.Clip) and not isinstance(
+                    item.media_reference, otio.schema.ExternalReference
+                ):
+                    item.media_reference = otio.schema.MissingReference()
+    if not _timelines_in(document):
+        for item in document.find_children() if hasattr(document, "find_children") else []:
+            if isinstance(item, otio.schema.Clip):
+                key = _KEY.format(len(originals) + 1)
+                originals[key] = item.clone()
+                item.name = key
+                item.markers[:] = []
+    text = _ExactFcpxWriter(document).to_xml()
+    root = ElementTree.fromstring(text)
+    _restored_xml(root, originals, _timelines_in(input_otio))
+    body = ElementTree.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + body + "\n"
 
 
+def write_to_file(input_otio, filepath: str, adapter_name: str | None = None, **_options) -> None:
+    """Write *input_otio* to *filepath*: an ``.fcpxml`` file, or an ``.fcpxmld`` bundle folder."""
+    text = write_to_string(input_otio)
+    if filepath.rstrip("/").lower().endswith(".fcpxmld"):
+        os.makedirs(filepath, exist_ok=True)
+        filepath = fcpxml_document_path(filepath)
+    with open(filepath, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _timelines_in(document) -> list[otio.schema.Timeline]:
+    if isinstance(document, otio.schema.Timeline):
+        return [document]
+    if isinstance(document, otio.schema.SerializableCollection):
+        return [t for t in document.find_children(descended_from_type=otio.schema.Timeline)]
+    return []
+
+
+def _frame_duration(rate: float) -> str:
+    exact = Fraction(rate).limit_denominator(1001)
+    duration = 1 / exact
+    return f"{duration.numerator}/{duration.denominator}s"
+
+
+def _stock_writer_class():
+    return otio.adapters.from_name("fcpx_xml").module().FcpxOtio
+
+
+class _ExactFcpxWriter(_stock_writer_class()):
+    """The stock writer with exact frame durations and connected-clip offsets."""
+
+    @staticmethod
+    def _framerate_to_frame_duration(framerate):
+        return _frame_duration(framerate)
+
+    def _stack_to_sequence(self, stack, compound_clip=False):
+        # Tracks named by their FCPXML lane (as read) keep it; others are numbered
+        # outward from the primary storyline in track order, audio below it.
+        sequence = super()._stack_to_sequence(otio.schema.Stack(), compound_clip)
+        sequence.set("duration", self._calculate_rational_number(stack.duration().value, stack.duration().rate))
+        spine = sequence.find("spine")
+        for lane, track in _track_lanes(stack):
+            self._track_for_spine(track, lane, spine, compound_clip)
+        return sequence
+
+    def _find_parent_element(self, spine, trimmed_range, format_id):
+        at = Fraction(trimmed_range.to_seconds()).limit_denominator(10**6)
+        last = None
+        for item in spine:
+            if item.tag not in ("clip", "asset-clip", "gap", "ref-clip") or item.get("lane") is not None:
+                continue
+            offset = _seconds(item.get("offset"))
+            last = item
+            if offset <= at < offset + _seconds(item.get("duration")):
+                return item
+        # Past the end of the primary storyline: hang it off a gap that reaches it.
+        end = (_seconds(last.get("offset")) + _seconds(last.get("duration"))) if last is not None else Fraction(0)
+        gap = ElementTree.SubElement(spine, "gap", {
+            "name": "Gap", "offset": _fraction_text(end), "start": "3600s",
+            "duration": _fraction_text(at - end + 1),
+        })
+        return gap
+
+    def _offset_based_on_parent(self, child, parent, default_format_id):
+        offset = (
+            _seconds(child.get("offset")) - _seconds(parent.get("offset")) + _seconds(parent.get("start"))
+        )
+        return otio.opentime.RationalTime(offset.numerator, offset.denominator)
+
+
+def _track_lanes(stack) -> list[tuple[int, otio.schema.Track]]:
+    """Each track's lane, primary storyline first: its name where that is a usable lane."""
+    tracks = [t for t in stack if isinstance(t, otio.schema.Track)]
+    named: dict[int, otio.schema.Track] = {}
+    for track in tracks:
+        try:
+            lane = int(track.name)
+        except ValueError:
+            continue
+        audio = track.kind == otio.schema.TrackKind.Audio
+        if lane not in named and (lane < 0 if audio else lane >= 0):
+            named[lane] = track
+    if 0 not in named or len(named) != len(tracks):
+        video = [t for t in tracks if t.kind != otio.schema.TrackKind.Audio]
+        audio = [t for t in tracks if t.kind == otio.schema.TrackKind.Audio]
+        named = {i: t for i, t in enumerate(video)}
+        named.update({-(len(audio) - i): t for i, t in enumerate(audio)})
+    return sorted(named.items(), key=lambda pair: (pair[0] != 0, abs(pair[0])))
+
+
+def _fraction_text(value: Fraction) -> str:
+    if value == 0:
+        return "0s"
+    if value.denominator == 1:
+        return f"{value.numerator}s"
+    return f"{value.numerator}/{value.denominator}s"
+
+
+def _seconds_of(time: otio.opentime.RationalTime) -> Fraction:
+    return Fraction(time.value).limit_denominator(10**6) / Fraction(time.rate).limit_denominator(1001)
+
+
+def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) -> None:
+    resources = root.find("resources")
+    parent_of = {child: parent for parent in root.iter() for child in parent}
+    effects: dict[tuple[str, str], str] = {}
+    used_ids = {e.get("id") for e in resources}
+    for element in list(root.iter()):
+        key = element.get("name")
+        original = originals.get(key or "")
+        if original is None:
+            continue
+        parent = parent_of.get(element)
+        if parent is not None and parent.tag in ("event", "fcpxml") and element.tag == "asset-clip" \
+                and element.get("offset") is None and isinstance(original, otio.schema.Clip) \
+                and isinstance(original.media_reference, otio.schema.GeneratorReference):
+            parent.remove(element)  # the browser entry of a generator's stand-in asset
+            continue
+        element.set("name", original.name)
+        if element.tag in ("asset", "media"):
+            continue
+        if not original.enabled:
+            element.set("enabled", "0")
+        if isinstance(original, otio.schema.Clip) and isinstance(
+            original.media_reference, otio.schema.GeneratorReference
+        ):
+            element = _generator_element(element, original.media_reference, resources, effects, used_ids, parent_of)
+        if element.get("offset") is None and element.tag == "asset-clip" and original.source_range is not None:
+            # A browser clip: the stock writer gives it the whole asset.
+            element.set("start", _fraction_text(_seconds_of(original.source_range.start_time)))
+            element.set("duration", _fraction_text(_seconds_of(original.source_range.duration)))
+        local_shift = _write_retime(element, original)
+        for marker in original.markers:
+            element.append(_marker_element(marker, local_shift))
+    _media_at_asset_start(root, resources, parent_of)
+    for asset in list(resources):
+        if asset.tag == "asset" and (asset.get("src") or "").startswith("file:///tmp/otio_tools:"):
+            if not any(e.get("ref") == asset.get("id") for e in root.iter() if e is not asset):
+                resources.remove(asset)
+    projects = root.findall(".//project")
+    for project, timeline in zip(projects, timelines):
+        sequence = project.find("sequence")
+        spine = sequence.find("spine") if sequence is not None else None
+        if spine is None:
+            continue
+        start = timeline.global_start_time
+        tc_start = _seconds_of(start) if start is not None else Fraction(0)
+        if tc_start:
+            sequence.set("tcStart", _fraction_text(tc_start))
+            for child in spine:
+                if child.get("offset") is not None:
+                    child.set("offset", _fraction_text(_seconds(child.get("offset")) + tc_start))
+        primary = next((t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video), None)
+        if primary is not None:
+            _write_transitions(spine, primary, tc_start)
+
+
+def _media_at_asset_start(root, resources, parent_of) -> None:
+    """Place each clip's ``video``/``audio`` where its asset's time starts, as Final Cut Pro does.
+
+    The stock writer puts them at ``offset="0s"`` with no ``start``, which only
+    holds for media whose timecode starts at zero: the clip's ``start`` is a
+    media time, so media starting at 01:00:00:00 would lie outside the clip.
+    """
+    starts = {a.get("id"): _seconds(a.get("start")) for a in resources if a.tag == "asset"}
+    for element in list(root.iter()):
+        if element.tag not in ("video", "audio") or element.get("start") is not None:
+            continue
+        start = starts.get(element.get("ref"), Fraction(0))
+        if not start or element.get("offset") != "0s":
+            continue
+        element.set("offset", _fraction_text(start))
+        element.set("start", _fraction_text(start))
+        holder = parent_of.get(element)
+        if holder is not None and holder.tag == "gap" and holder.get("offset") == "0s":
+            holder.set("offset", _fraction_text(start))
+            holder.set("start", _fraction_text(start))
+
+
+def _generator_element(element, reference, resources, effects, used_ids, parent_of):
+    """Turn the stock writer's stand-in ``clip`` for a generator back into ``title``/``video``."""
+    video = element.find("video")
+    stand_in = video.get("ref") if video is not None else None
+    identity = (reference.name, str(reference.parameters.get("uid", "")))
+    effect_id = effects.get(identity)
+    if effect_id is None:
+        n = 1
+        while f"r{n}" in used_ids:
+            n += 1
+        effect_id = f"r{n}"
+        used_ids.add(effect_id)
+        effects[identity] = effect_id
+        ElementTree.SubElement(resources, "effect", {"id": effect_id, "name": identity[0], "uid": identity[1]})
+    tag = "title" if reference.generator_kind == "fcpx_title" else "video"
+    replacement = ElementTree.Element(tag, {"ref": effect_id})
+    for attribute in ("lane", "offset", "name", "start", "duration", "enabled"):
+        if element.get(attribute) is not None:
+            replacement.set(attribute, element.get(attribute))
+    for child in element:
+        if child is not video:
+            replacement.append(child)
+            parent_of[child] = replacement
+    parent = parent_of[element]
+    index = list(parent).index(element)
+    parent.remove(element)
+    parent.insert(index, replacement)
+    parent_of[replacement] = parent
+    del stand_in
+    return replacement
+
+
+def _write_retime(element, original) -> Fraction:
+    """Write a clip's linear speed change as a ``timeMap``; returns how far its local time moved.
+
+    With ``timeMap`` the clip's ``start`` is a local time that the map turns
+    into media time, so a clip at speed *k* starting at media time *S* starts
+    at local time *S/k*; its markers move with it.
+    """
+    warps = [e for e in getattr(original, "effects", []) if isinstance(e, otio.schema.LinearTimeWarp)]
+    if not warps or original.source_range is None or element.tag not in ("clip", "asset-clip", "ref-clip"):
+        return Fraction(0)
+    speed = Fraction(1)
+    for warp in warps:
+        speed *= Fraction(warp.time_scalar).limit_denominator(10**6)
+    if speed <= 0:
+        return Fraction(0)
+    media_start = _seconds_of(original.source_range.start_time)
+    local_start = media_start / speed
+    local_end = local_start + _seconds_of(original.source_range.duration)
+    element.set("start", _fraction_text(local_start))
+    time_map = ElementTree.Element("timeMap")
+    ElementTree.SubElement(time_map, "timept", time="0s", value="0s", interp="linear")
+    ElementTree.SubElement(time_map, "timept", time=_fraction_text(local_end),
+                           value=_fraction_text(local_end * speed), interp="linear")
+    element.insert(0, time_map)
+    return local_start - media_start
+
+
+def _marker_element(marker: otio.schema.Marker, local_shift: Fraction = Fraction(0)) -> ElementTree.Element:
+    details = marker.metadata.get("otio_tools", {}).get("fcpxml", {})
+    chapter = details.get("kind") == "chapter-marker"
+    attrs = {
+        "start": _fraction_text(_seconds_of(marker.marked_range.start_time) + local_shift),
+        "duration": _fraction_text(_seconds_of(marker.marked_range.duration)),
+        "value": marker.name,
+    }
+    if chapter:
+        if details.get("poster_offset"):
+            attrs["posterOffset"] = details["poster_offset"]
+    elif marker.color == otio.schema.MarkerColor.RED:
+        attrs["completed"] = "0"
+    elif marker.color == otio.schema.MarkerColor.GREEN:
+        attrs["completed"] = "1"
+    if marker.comment:
+        attrs["note"] = marker.comment
+    return ElementTree.Element("chapter-marker" if chapter else "marker", attrs)
+
+
+def _write_transitions(spine, track: otio.schema.Track, tc_start: Fraction) -> None:
+    """Put the primary track's transitions into the spine, before the element that starts at their cut."""
+    for item in track:
+        if not isinstance(item, otio.schema.Transition):
+            continue
+        index = list(track).index(item)
+        cut = sum(
+            (_seconds_of(i.duration()) for i in list(track)[:index] if not isinstance(i, otio.schema.Transition)),
+            Fraction(0),
+        ) + tc_start
+        in_offset = _seconds_of(item.in_offset)
+        out_offset = _seconds_of(item.out_offset)
+        element = ElementTree.Element("transition", {
+            "name": item.name or "Cross Dissolve",
+            "offset": _fraction_text(cut - in_offset),
+            "duration": _fraction_text(in_offset + out_offset),
+        })
+        children = list(spine)
+        position = next(
+            (i for i, c in enumerate(children) if c.get("offset") and _seconds(c.get("offset")) >= cut),
+            len(children),
+        )
+        spine.insert(position, element)
 def carried_facts(facts: dict) -> dict:
     """What an FCPXML round trip preserves of ``timeline_facts`` output."""
-    return facts
+    from otio_tools.compare import nodes
+
+    out = copy.deepcopy(facts)
+    for node in nodes(out):
+        metadata = node.get("metadata")
+        if isinstance(metadata, dict) and node["type"] not in ("Marker", "Timeline"):
+            details = metadata.get("otio_tools", {})
+            if isinstance(details, dict):
+                details.pop("fcpxml", None)
+                if not details:
+                    metadata.pop("otio_tools", None)
+    return out
