@@ -5,6 +5,8 @@ it back in the format it came in. The public API is re-exported here; the
 modules behind it are private in all but name.
 """
 
+__version__ = "0.1.0"
+
 from otio_tools.errors import (
     ConfigError,
     MediaError,
@@ -14,17 +16,21 @@ from otio_tools.errors import (
     TimelineWriteError,
     UnknownFormatError,
 )
+from otio_tools.review import ReviewResult, review_timeline
 from otio_tools.timeline_io import TimelineFile, read_timeline, write_timeline
 
 __all__ = [
+    "__version__",
     "ConfigError",
     "MediaError",
     "OtioToolsError",
     "RateRequiredError",
+    "ReviewResult",
     "TimelineFile",
     "TimelineReadError",
     "TimelineWriteError",
     "UnknownFormatError",
     "read_timeline",
+    "review_timeline",
     "write_timeline",
 ]

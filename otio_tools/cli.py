@@ -89,6 +89,61 @@ def inspect(timeline, media_roots, rate, input_format, as_json):
     click.echo(_inspection_text(data))
 
 
+@cli.command()
+@click.argument("timeline", type=click.Path(dir_okay=True))
+@media_option
+@rate_option
+@format_option
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the JSON report (default: beside the timeline, NAME.otio-tools.json).")
+@click.option("--fail-on", type=click.Choice(["warning", "error", "never"]), default="error", show_default=True,
+              help="Exit 1 when a finding reaches this severity.")
+@click.option("--no-cache", is_flag=True, help="Decode everything afresh; do not read or write the frame cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Frame cache folder (default: $XDG_CACHE_HOME/otio-tools or ~/.cache/otio-tools).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def review(timeline, media_roots, rate, input_format, json_path, fail_on, no_cache, cache_dir, quiet):
+    """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong."""
+    import json
+
+    from otio_tools.review import review_timeline
+    from otio_tools.outputs import atomic_write_text, path_beside
+    from otio_tools.timeline_io import read_timeline
+
+    loaded = read_timeline(timeline, rate=rate, format=input_format, media_roots=media_roots)
+    result = review_timeline(loaded, media_roots=media_roots, use_cache=not no_cache, cache_dir=cache_dir)
+    json_path = json_path or path_beside(timeline, ".json")
+    report = result.report()
+    report["outputs"]["json"] = json_path
+    atomic_write_text(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if not quiet:
+        click.echo(_review_text(result, json_path))
+    worst = result.worst
+    if fail_on != "never" and worst is not None and worst.rank >= {"warning": 1, "error": 2}[fail_on]:
+        raise SystemExit(EXIT_FINDINGS)
+
+
+def _review_text(result, json_path: str) -> str:
+    cuts = result.cuts
+    tf = result.timeline_file
+    lines = [f"{tf.path}  ({tf.format.name}, {cuts.rate:g} fps, {len(cuts.picture.shots)} shots, "
+             f"{len(cuts.picture.edits)} edit points)"]
+    skipped = [m for m in result.media if m.status != "linked"]
+    for item in skipped:
+        lines.append(f"  skipped {item.shot.name} at {cuts.timecode(item.shot.record_start)}: {item.status}"
+                     f" ({item.reason})")
+    rows = [[cuts.timecode(f.start), f.start, f.duration, f.severity.value, f.kind, f.clip or "-", f.message]
+            for f in result.findings]
+    if rows:
+        lines.append(_table(rows, ["timecode", "frame", "frames", "severity", "kind", "clip", "message"]))
+    counts = {}
+    for f in result.findings:
+        counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+    summary = ", ".join(f"{counts[k]} {k}" for k in ("error", "warning", "info") if k in counts) or "no findings"
+    lines.append(f"{summary}; {result.frames_decoded} frames decoded in {result.seconds:.1f} s; report: {json_path}")
+    return "\n".join(lines)
+
+
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip()]
