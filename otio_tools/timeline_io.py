@@ -117,13 +117,13 @@ def _read_document(path, fmt, rate, media_roots, notes, source):
                     "media; pass --rate (e.g. --rate 24, 23.976, 25, 29.97)"
                 )
             notes.append(f"rate {rate:g} inferred from the media")
-        timeline, edl_notes = read_edl_text(text, rate)
+        timeline, edl_notes = read_edl_text(text, rate, source=path)
         notes.extend(edl_notes)
         return timeline, rate
     if fmt.name == "fcpxml":
         with open(fcpxml_document_path(path), encoding="utf-8") as fh:
             source.text = fh.read()
-        document, xml_notes = read_fcpxml_text(source.text)
+        document, xml_notes = read_fcpxml_text(source.text, path)
         notes.extend(xml_notes)
         return document, None
     if fmt.name == "otio":
