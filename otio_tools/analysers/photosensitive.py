@@ -60,7 +60,7 @@ class PhotosensitiveSettings:
     max_flashes: int = setting(3, 1, 30, "flashes allowed in any one second (more is hazardous)")
     red_ratio: float = setting(0.8, 0.5, 1.0, "R / (R + G + B) of a saturated red (linear light)")
     red_change: float = setting(20.0, 1.0, 320.0, "change of (R - G - B) x 320 that is a red transition")
-    ramp_frames: int = setting(2, 1, 12, "frames over which one luminance change may build")
+    ramp_frames: int = setting(1, 1, 12, "frames over which one luminance change may build")
 
     def __post_init__(self) -> None:
         validate_settings(self)

@@ -11,10 +11,19 @@ opinion, positive = same scene, each clipped to +-2):
 - **tonal layout**: the L1 distance between the two lightness histograms after
   each is standardised to zero mean and unit spread (a grade or an exposure
   change moves and stretches the histogram; another place changes its shape);
+- **edge orientations**: the L1 distance between the magnitude-weighted
+  histograms of gradient orientation of the two grey frames (a place keeps its
+  mix of verticals, horizontals and diagonals when the camera zooms or moves a
+  little; the grade does not change it);
+- **colourfulness**: a vote against only, when one side is colour footage and
+  the other nearly black and white (a grade scales colourfulness, it does not
+  remove it);
 - **features**: ORB keypoints on contrast-equalised grey, matched with Lowe's
   ratio test and verified by a RANSAC similarity transform; the number of
   inliers (and the transform, which :mod:`jump_cut` reads for "same framing").
 
+Each vote is ``(value - neutral) / unit`` with the neutral value set about
+midway between what unrelated and related pictures give at this size.
 A clip-name hint (``sc012``, ``scene_3``, ``S02_SH010``...) adds a vote when
 both names carry a scene number. The sum over the votes is the scene score;
 ``score > 0`` means same scene. Classic vision only: it fails on different AI
@@ -34,7 +43,16 @@ import numpy as np
 from otio_tools.analysers.base import setting, validate_settings
 from otio_tools.analysers.colour import as_float, downscaled, srgb_to_lab
 
-__all__ = ["SceneMatch", "SceneSettings", "scene_match", "scene_number", "structure_similarity"]
+__all__ = [
+    "SceneMatch",
+    "SceneSettings",
+    "chroma_spread",
+    "orientation_histogram",
+    "scene_match",
+    "scene_number",
+    "structure_similarity",
+    "tonal_distance",
+]
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,8 @@ class SceneSettings:
     zooms: tuple[float, ...] = (1.0, 1.25, 1.55, 1.95)
     tonal_neutral: float = setting(0.7, 0.0, 2.0, "standardised-lightness histogram L1 distance that votes 0")
     tonal_unit: float = setting(0.3, 0.01, 2.0, "histogram distance per vote")
+    orientation_neutral: float = setting(0.3, 0.0, 2.0, "edge-orientation histogram L1 distance that votes 0")
+    orientation_unit: float = setting(0.1, 0.01, 2.0, "edge-orientation distance per vote")
     chroma_free_ratio: float = setting(1.0, 0.0, 4.0, "log2 ratio of chroma spreads that costs nothing; each further doubling removes a vote")
     feature_neutral: int = setting(8, 1, 1000, "RANSAC-verified ORB inliers that vote 0; each doubling adds a vote")
     orb_features: int = setting(500, 50, 5000, "ORB keypoints per frame")
@@ -69,6 +89,7 @@ class SceneMatch:
     inliers: int
     scale: float
     shift: float
+    orientation_distance: float
     chroma_spread: tuple[float, float]
     name_hint: int
     score: float
@@ -145,6 +166,18 @@ def tonal_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(hists[0] - hists[1]).sum())
 
 
+def orientation_histogram(grey: np.ndarray, bins: int = 12) -> np.ndarray:
+    """Gradient-magnitude-weighted histogram of edge orientation (0-180 degrees) of an ``[h, w]`` grey picture, summing to 1."""
+    if grey.ndim != 2:
+        raise ValueError(f"expected an [h, w] grey picture, got {grey.shape}")
+    g = grey.astype(np.float32)
+    gx, gy = cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    magnitude = np.hypot(gx, gy)
+    index = (np.mod(np.arctan2(gy, gx), np.pi) / np.pi * bins).astype(np.int64) % bins
+    h = np.bincount(index.ravel(), weights=magnitude.ravel(), minlength=bins)
+    return h / max(h.sum(), 1e-9)
+
+
 def chroma_spread(frame: np.ndarray) -> float:
     """Spread of a frame's colours around their mean in the a*b* plane (0 for black and white)."""
     ab = srgb_to_lab(as_float(downscaled(frame[None], 96)[0]))[..., 1:].reshape(-1, 2)
@@ -212,6 +245,8 @@ def scene_match(
     structure = structure_similarity(_grey(a, s.structure_height), _grey(b, s.structure_height), s.zooms)
     tonal = tonal_distance(a, b)
     height = min(a.shape[0], b.shape[0], s.feature_height)
+    ga, gb = _grey(a, height), _grey(b, height)
+    orientation = float(np.abs(orientation_histogram(ga) - orientation_histogram(gb)).sum())
     spreads = (chroma_spread(a), chroma_spread(b))
     # A grade scales colourfulness; it does not turn colour footage into black and white.
     colour_vote = min(0.0, s.chroma_free_ratio - abs(np.log2((spreads[0] + 1) / (spreads[1] + 1))))
@@ -220,6 +255,7 @@ def scene_match(
     others = (
         _vote((structure - s.structure_neutral) / s.structure_unit)
         + _vote((s.tonal_neutral - tonal) / s.tonal_unit)
+        + _vote((s.orientation_neutral - orientation) / s.orientation_unit)
         + _vote(colour_vote)
         + hint * s.name_vote
     )
@@ -241,6 +277,7 @@ def scene_match(
         inliers=inliers,
         scale=scale,
         shift=shift,
+        orientation_distance=orientation,
         chroma_spread=spreads,
         name_hint=hint,
         score=float(score),
