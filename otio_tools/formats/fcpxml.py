@@ -294,7 +294,8 @@ class _Resolver:
             return
         if hi > lo:
             self.contents(element, local, record, start, (lo, hi), child_shift)
-        self.anchored(element, local, child_shift)
+        # Disabling a clip leaves the clips connected to it as they are.
+        self.anchored(element, place, child_shift)
 
     def contents(self, element, place: _Place, record, start, visible, child_shift) -> None:
         tag = element.tag
@@ -695,15 +696,21 @@ def _repaired_timeline(timeline: otio.schema.Timeline, project: _Project, resour
         # Gaps are re-measured from the exact clip positions.
         queue = iter(pieces)
         upcoming = next(queue, None)
+        empty = []
         for item in track:
             if isinstance(item, otio.schema.Gap):
                 length = (upcoming.record if upcoming else position) - position
+                if length <= 0:
+                    empty.append(item)  # a tick of rounding in the adapter, not a gap
+                    continue
                 item.source_range = otio.opentime.TimeRange(_time(Fraction(0), rate), _time(length, rate))
                 position += length
                 continue
             _repaired_clip(item, upcoming, rate, resources)
             position = upcoming.end
             upcoming = next(queue, None)
+        for gap in empty:
+            track.remove(gap)
         track.kind = otio.schema.TrackKind.Audio if pieces and all(p.audio_only for p in pieces) \
             else otio.schema.TrackKind.Video
     primary = lane_of.get(0)
@@ -939,7 +946,7 @@ def write_to_string(input_otio) -> str:
                 item.markers[:] = []
     text = _ExactFcpxWriter(document).to_xml()
     root = ElementTree.fromstring(text)
-    _restored_xml(root, originals, _timelines_in(input_otio))
+    _restored_xml(root, originals, _timelines_in(document))
     body = ElementTree.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + body + "\n"
 
@@ -982,9 +989,12 @@ class _ExactFcpxWriter(_stock_writer_class()):
     def _stack_to_sequence(self, stack, compound_clip=False):
         # Tracks named by their FCPXML lane (as read) keep it; others are numbered
         # outward from the primary storyline in track order, audio below it.
-        sequence = super()._stack_to_sequence(otio.schema.Stack(), compound_clip)
-        sequence.set("duration", self._calculate_rational_number(stack.duration().value, stack.duration().rate))
-        spine = sequence.find("spine")
+        duration = stack.duration()
+        sequence = ElementTree.Element("sequence", {
+            "duration": self._calculate_rational_number(duration.value, duration.rate),
+            "format": str(self._find_or_create_format_from(stack).get("id")),
+        })
+        spine = ElementTree.SubElement(sequence, "spine")
         for lane, track in _track_lanes(stack):
             self._track_for_spine(track, lane, spine, compound_clip)
         return sequence
@@ -1051,6 +1061,7 @@ def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) 
     parent_of = {child: parent for parent in root.iter() for child in parent}
     effects: dict[tuple[str, str], str] = {}
     used_ids = {e.get("id") for e in resources}
+    element_of: dict[str, ElementTree.Element] = {}
     for element in list(root.iter()):
         key = element.get("name")
         original = originals.get(key or "")
@@ -1071,6 +1082,8 @@ def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) 
             original.media_reference, otio.schema.GeneratorReference
         ):
             element = _generator_element(element, original.media_reference, resources, effects, used_ids, parent_of)
+        if element.get("offset") is not None:
+            element_of[key] = element
         if element.get("offset") is None and element.tag == "asset-clip" and original.source_range is not None:
             # A browser clip: the stock writer gives it the whole asset.
             element.set("start", _fraction_text(_seconds_of(original.source_range.start_time)))
@@ -1078,7 +1091,7 @@ def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) 
         local_shift = _write_retime(element, original)
         for marker in original.markers:
             element.append(_marker_element(marker, local_shift))
-    _media_at_asset_start(root, resources, parent_of)
+    _media_under_clips(root)
     for asset in list(resources):
         if asset.tag == "asset" and (asset.get("src") or "").startswith("file:///tmp/otio_tools:"):
             if not any(e.get("ref") == asset.get("id") for e in root.iter() if e is not asset):
@@ -1089,6 +1102,10 @@ def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) 
         spine = sequence.find("spine") if sequence is not None else None
         if spine is None:
             continue
+        lanes = _track_lanes(timeline.tracks)
+        for lane, track in lanes:
+            if lane != 0 and any(isinstance(i, otio.schema.Transition) for i in track):
+                _write_storyline(spine, track, lane, element_of, parent_of)
         start = timeline.global_start_time
         tc_start = _seconds_of(start) if start is not None else Fraction(0)
         if tc_start:
@@ -1096,31 +1113,131 @@ def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) 
             for child in spine:
                 if child.get("offset") is not None:
                     child.set("offset", _fraction_text(_seconds(child.get("offset")) + tc_start))
-        primary = next((t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video), None)
+        primary = next((track for lane, track in lanes if lane == 0), None)
         if primary is not None:
             _write_transitions(spine, primary, tc_start)
+        for marker in timeline.tracks.markers:
+            _write_timeline_marker(spine, marker, tc_start)
 
 
-def _media_at_asset_start(root, resources, parent_of) -> None:
-    """Place each clip's ``video``/``audio`` where its asset's time starts, as Final Cut Pro does.
+def _item_starts(track: otio.schema.Track) -> list[tuple[otio.core.Composable, Fraction]]:
+    """Each item of *track* with its record start in seconds (a transition: its cut)."""
+    out = []
+    position = Fraction(0)
+    for item in track:
+        out.append((item, position))
+        if not isinstance(item, otio.schema.Transition):
+            position += _seconds_of(item.duration())
+    return out
 
-    The stock writer puts them at ``offset="0s"`` with no ``start``, which only
-    holds for media whose timecode starts at zero: the clip's ``start`` is a
-    media time, so media starting at 01:00:00:00 would lie outside the clip.
+
+def _write_storyline(spine, track: otio.schema.Track, lane: int, element_of: dict, parent_of: dict) -> None:
+    """Write a connected track that has transitions as one secondary storyline.
+
+    The stock writer connects each clip on its own, and a transition needs a
+    storyline to sit in. The storyline runs from the track's first clip (or the
+    gap a transition leads out of) to its last item, anchored to the primary
+    element under its start.
     """
-    starts = {a.get("id"): _seconds(a.get("start")) for a in resources if a.tag == "asset"}
-    for element in list(root.iter()):
-        if element.tag not in ("video", "audio") or element.get("start") is not None:
+    items = _item_starts(track)
+    first = next((i for i, (item, _) in enumerate(items) if not isinstance(item, (otio.schema.Gap,
+                                                                                   otio.schema.Transition))), None)
+    if first is None:
+        return
+    if first >= 1 and isinstance(items[first - 1][0], otio.schema.Transition):
+        first -= 1
+        if first >= 1 and isinstance(items[first - 1][0], otio.schema.Gap):
+            first -= 1
+    last = len(items)
+    while last > first and isinstance(items[last - 1][0], otio.schema.Gap):
+        last -= 1
+    begin = items[first][1]
+    anchor = _spine_element_at(spine, begin)
+    storyline = ElementTree.SubElement(anchor, "spine", {
+        "lane": str(lane),
+        "offset": _fraction_text(_seconds(anchor.get("start")) + begin - _seconds(anchor.get("offset"))),
+    })
+    for item, at in items[first:last]:
+        local = at - begin
+        if isinstance(item, otio.schema.Transition):
+            in_offset, out_offset = _seconds_of(item.in_offset), _seconds_of(item.out_offset)
+            ElementTree.SubElement(storyline, "transition", {
+                "name": item.name or "Cross Dissolve", "offset": _fraction_text(local - in_offset),
+                "duration": _fraction_text(in_offset + out_offset),
+            })
             continue
-        start = starts.get(element.get("ref"), Fraction(0))
-        if not start or element.get("offset") != "0s":
+        element = element_of.get(item.name)
+        if element is None:
+            element = ElementTree.Element("gap", {"name": "Gap", "start": "3600s"})
+            element.set("duration", _fraction_text(_seconds_of(item.duration())))
+        else:
+            parent_of[element].remove(element)
+            element.attrib.pop("lane", None)
+        element.set("offset", _fraction_text(local))
+        storyline.append(element)
+        parent_of[element] = storyline
+
+
+def _spine_element_at(spine, at: Fraction) -> ElementTree.Element:
+    last = None
+    for item in spine:
+        if item.get("offset") is None or item.tag == "transition":
             continue
-        element.set("offset", _fraction_text(start))
-        element.set("start", _fraction_text(start))
-        holder = parent_of.get(element)
-        if holder is not None and holder.tag == "gap" and holder.get("offset") == "0s":
-            holder.set("offset", _fraction_text(start))
-            holder.set("start", _fraction_text(start))
+        last = item
+        offset = _seconds(item.get("offset"))
+        if offset <= at < offset + _seconds(item.get("duration")):
+            return item
+    end = (_seconds(last.get("offset")) + _seconds(last.get("duration"))) if last is not None else Fraction(0)
+    return ElementTree.SubElement(spine, "gap", {
+        "name": "Gap", "offset": _fraction_text(end), "start": "3600s", "duration": _fraction_text(at - end + 1),
+    })
+
+
+def _write_timeline_marker(spine, marker: otio.schema.Marker, tc_start: Fraction) -> None:
+    """A marker on the timeline itself goes into the primary gap or transition at its time.
+
+    FCPXML markers belong to an element; where none of those two is there, it
+    has no place in the file and is left out.
+    """
+    at = _seconds_of(marker.marked_range.start_time) + tc_start
+    on = marker.metadata.get("otio_tools", {}).get("fcpxml", {}).get("on")
+    order = ("transition", "gap") if on == "transition" else ("gap", "transition")
+    for tag in order:
+        for element in spine:
+            if element.tag != tag or element.get("offset") is None:
+                continue
+            offset = _seconds(element.get("offset"))
+            if offset <= at < offset + _seconds(element.get("duration")):
+                local_start = _seconds(element.get("start"), _TRANSITION_LOCAL_START)
+                element.append(_marker_element(marker, local_start + tc_start - offset))
+                return
+
+
+def _media_under_clips(root) -> None:
+    """Make each written clip's ``video``/``audio`` cover exactly what the clip shows.
+
+    The stock writer puts them at ``offset="0s"``, with no ``start``, lasting
+    the asset's duration. That only holds for media whose time starts at zero:
+    the clip's ``start`` is a media time, so media starting at 01:00:00:00, or a
+    still image (an asset of duration 0), would lie outside the clip.
+    """
+    for clip in root.iter("clip"):
+        start, duration = clip.get("start", "0s"), clip.get("duration")
+        for child in clip:
+            media = child
+            if child.tag == "gap" and child.get("offset") == "0s":
+                held = [c for c in child if c.tag in ("video", "audio")]
+                if len(held) != 1:
+                    continue
+                child.set("offset", start)
+                child.set("start", start)
+                child.set("duration", duration)
+                media = held[0]
+            if media.tag not in ("video", "audio") or media.get("offset") != "0s" or media.get("start"):
+                continue
+            media.set("offset", start)
+            media.set("start", start)
+            media.set("duration", duration)
 
 
 def _generator_element(element, reference, resources, effects, used_ids, parent_of):
@@ -1156,11 +1273,11 @@ def _generator_element(element, reference, resources, effects, used_ids, parent_
 
 
 def _write_retime(element, original) -> Fraction:
-    """Write a clip's linear speed change as a ``timeMap``; returns how far its local time moved.
+    """Write a clip's constant speed (reverse included) as a ``timeMap``; returns how far its local time moved.
 
-    With ``timeMap`` the clip's ``start`` is a local time that the map turns
-    into media time, so a clip at speed *k* starting at media time *S* starts
-    at local time *S/k*; its markers move with it.
+    The clip's local time then starts at zero and the map turns it into media
+    time: local 0 is the source start *S*, local *t* is *S + k·t* at speed *k*.
+    Its markers, which are local times, move by *-S* with it.
     """
     warps = [e for e in getattr(original, "effects", []) if isinstance(e, otio.schema.LinearTimeWarp)]
     if not warps or original.source_range is None or element.tag not in ("clip", "asset-clip", "ref-clip"):
@@ -1168,18 +1285,15 @@ def _write_retime(element, original) -> Fraction:
     speed = Fraction(1)
     for warp in warps:
         speed *= Fraction(warp.time_scalar).limit_denominator(10**6)
-    if speed <= 0:
-        return Fraction(0)
     media_start = _seconds_of(original.source_range.start_time)
-    local_start = media_start / speed
-    local_end = local_start + _seconds_of(original.source_range.duration)
-    element.set("start", _fraction_text(local_start))
+    duration = _seconds_of(original.source_range.duration)
+    element.set("start", "0s")
     time_map = ElementTree.Element("timeMap")
-    ElementTree.SubElement(time_map, "timept", time="0s", value="0s", interp="linear")
-    ElementTree.SubElement(time_map, "timept", time=_fraction_text(local_end),
-                           value=_fraction_text(local_end * speed), interp="linear")
+    ElementTree.SubElement(time_map, "timept", time="0s", value=_fraction_text(media_start), interp="linear")
+    ElementTree.SubElement(time_map, "timept", time=_fraction_text(duration),
+                           value=_fraction_text(media_start + speed * duration), interp="linear")
     element.insert(0, time_map)
-    return local_start - media_start
+    return -media_start
 
 
 def _marker_element(marker: otio.schema.Marker, local_shift: Fraction = Fraction(0)) -> ElementTree.Element:
