@@ -20,62 +20,80 @@ Picture only
     lines are ignored. An EDL with no picture event at all is refused.
 
 Repairs on reading (each leaves a note)
-    ==================================  ==========================================
-    what the file does                  what is read
-    ==================================  ==========================================
-    CR-only or CRLF line endings        lines split on any ending
-    GBK or Latin-1 text                 decoded (``decoded_edl_text``)
-    rate given as 23.976, 29.97...      the exact NTSC rate (24000/1001...)
-    ``FCM: DROP FRAME`` with ``:``      drop-frame timecode (29.97 and 59.94 only)
-    a transition as first picture event a zero-length gap, then the transition
-    a transition's from-line numbered   read as the from-line of the transition
-    as the event before it              that follows it
-    zero-length picture cut             dropped (it shows no frame)
-    later event recording over an       the earlier event is cut where the later
-    earlier one (CMX record order)      one starts, or dropped if covered
-    source runs an integer N times its  speed N (a high-frame-rate source
-    record length, no ``M2`` line       conformed without its ``M2`` line)
-    ``M2`` at -1x with equal lengths    a reversed clip (the adapter drops it)
-    ``TO CLIP NAME`` on a plain cut     ignored: the clip is ``FROM CLIP NAME``
-    record start 01:00:00:00            ``global_start_time``; tracks start at 0
-    ``* LOC:`` at record timecode       marker at the clip's source time
-    ==================================  ==========================================
+    ====================================  ========================================
+    what the file does                    what is read
+    ====================================  ========================================
+    CR-only or CRLF line endings          lines split on any ending
+    GBK or Latin-1 text                   decoded (``decoded_edl_text``)
+    rate given as 23.976, 29.97...        the exact NTSC rate (24000/1001...)
+    ``FCM: DROP FRAME`` with ``:``        drop-frame timecode (29.97, 59.94 only)
+    a transition as first picture event   a zero-length gap, then the transition
+    a transition's zero-length from-line  the from-line of the transition that
+    numbered as the event before it       follows it
+    a transition into ``BL`` (fade out)   a transition into a gap
+    zero-length picture cut               dropped (it shows no frame)
+    events out of record order            read in record order
+    a later event recording over an       the earlier event is cut where the
+    earlier one (CMX record order)        later starts, or dropped if covered
+    source runs a whole N times its       speed N (a high-frame-rate source
+    record length, with no ``M2`` line    conformed without its ``M2`` line)
+    ``M2`` with equal source and record   the speed kept (the adapter drops it)
+    lengths (Resolve, reverse at -1x)
+    ``TO CLIP NAME`` on a plain cut       ignored: the clip is ``FROM CLIP NAME``
+    record start 01:00:00:00              ``global_start_time``; tracks start at 0
+    ``* LOC:`` at record timecode         marker at the clip's source time
+    ====================================  ========================================
 
-Refused (``TimelineReadError``)
+Refused (``TimelineReadError``, naming line and event)
     a timecode whose frame field is impossible at the rate (the rate is wrong:
-    pass ``--rate``), source and record lengths that disagree with no ``M2``
-    line and no whole speed ratio, record out before record in, events that
-    overlap other than by recording over the previous one, a line that starts
-    with a number but is no event, and an EDL with no picture event.
+    pass ``--rate`` with at least the frame + 1), ``FCM: DROP FRAME`` at a rate
+    without drop frame, source and record lengths that disagree with no
+    ``M2`` line and no whole speed ratio, record out before record in, events
+    that overlap other than by recording over the previous one's end, a
+    transition with no from-line, key edits (``K``, ``KB``, ``KO``), a line that
+    starts with a number but is no event, and an EDL with no picture event.
 
-Round trip (read, write, read again), on every corpus EDL that reads
-    ==================  ======================================================
-    fact                after an EDL round trip
-    ==================  ======================================================
-    tracks              one picture track, kind Video, named ``V``
-    clip name           kept (``FROM CLIP NAME``)
-    source range        kept; with a speed effect the source *in* and the
-                        record length are kept, the source out is recomputed
-    record position     kept (``global_start_time`` + position on the track)
-    gaps                kept as record timecode holes
-    transitions         kept: type, length (out offset), zero in offset
-    speed (``M2``)      kept to 6 decimals; freeze frames kept
-    markers (``LOC``)   name (case kept), colour, start frame; no duration,
-                        comment or metadata
-    media reference     not compared: the writer names media by reel or path
-    metadata            not carried (reels and comments are re-derived)
-    enabled             disabled clips are not written: only enabled clips
-    timeline markers    not carried; timeline and track names not carried
-    ==================  ======================================================
+Speed effects follow the stock adapter: the clip's source range is the
+event's source in and its *record* length, and a ``LinearTimeWarp`` holds
+``M2`` speed / rate. The source out an NLE writes for an ``M2`` event is its
+own rounding of that product and is not kept.
 
-``carried_facts`` projects :func:`otio_tools.compare.timeline_facts` output
-onto exactly this table.
+Round trip (read, write, read again) on every corpus EDL that reads, and on
+the samples; :func:`carried_facts` keeps exactly these facts
+    ===================  =====================================================
+    fact                 after an EDL round trip
+    ===================  =====================================================
+    timeline name        kept (``TITLE``)
+    tracks               the one enabled picture track; audio tracks, more
+                         than one picture track and nested stacks are not
+                         written (the writer refuses the last two)
+    clip name            kept (``FROM CLIP NAME``)
+    record position      kept: ``global_start_time`` + position, in frames
+    source range         kept in whole frames at the record rate (a source at
+                         another rate is rounded to it)
+    gaps                 kept as holes in the record timecode; a leading gap
+                         becomes a later ``global_start_time``
+    transitions          moved to start at the cut (in offset 0, out offset
+                         in + out, clips around it adjusted: the same frames
+                         mix); a wipe stays a wipe, any other type becomes a
+                         dissolve
+    speed (``M2``)       kept to 6 decimals, reverse and freeze frames included;
+                         a speed of 1 is no effect
+    markers (``LOC``)    name (case kept), colour, start frame; not duration,
+                         comment or metadata; timeline and track markers are
+                         not written
+    disabled clips       not written: they read back as gaps
+    media reference      not kept: written as ``FROM CLIP`` / ``FROM FILE``
+                         per style, read back from it or missing
+    metadata             not kept (reel names and comments come back from the
+                         text, others are lost)
+    track name, kind     not kept: the track reads back as ``V``, Video
+    ===================  =====================================================
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -89,6 +107,7 @@ __all__ = [
     "read_edl_text",
     "read_from_string",
     "write_to_string",
+    "write_to_file",
     "carried_facts",
 ]
 
@@ -191,18 +210,18 @@ class _Parsed:
     drop_frame: bool = False
 
 
-def _timecode_rate(rate: float, source: str) -> float:
+def _timecode_rate(rate: float, source: str, error: type[Exception] = TimelineReadError) -> float:
     """*rate* as OTIO's timecode functions need it: 29.97 becomes 30000/1001."""
     try:
         rate = float(rate)
     except (TypeError, ValueError):
-        raise TimelineReadError(f"{source}: rate {rate!r} is not a number; pass --rate (e.g. 24, 25, 29.97)") from None
+        raise error(f"{source}: rate {rate!r} is not a number; pass --rate (e.g. 24, 25, 29.97)") from None
     for approx, exact in _NTSC.items():
         if abs(rate - approx) < 0.002 or abs(rate - exact) < 1e-6:
             return exact
     if rate > 0 and otio.opentime.RationalTime.is_valid_timecode_rate(rate):
         return rate
-    raise TimelineReadError(
+    raise error(
         f"{source}: {rate:g} fps is not a timecode rate; pass --rate with one of "
         "23.976, 24, 25, 29.97, 30, 47.952, 48, 50, 59.94, 60"
     )
@@ -313,6 +332,11 @@ def _with_misnumbered_from_lines(events: list[_Event], source: str, notes: list[
     """
     out: list[_Event] = []
     for event in events:
+        if event.line.kind.startswith("K"):
+            raise TimelineReadError(
+                f"{source}: {event.where()}: a key edit ({event.line.kind}); otio-tools reads cuts, "
+                "dissolves and wipes: export the EDL with keys as separate video tracks, or as OTIO, AAF or XML"
+            )
         if event.from_line is None and not event.line.is_cut:
             previous = out[-1] if out else None
             if previous is None or previous.from_line is not None or not previous.line.zero_length:
@@ -423,7 +447,7 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
             ratio = (src - 1) / (rec - 1) if rec > 1 else 0
             if rec > 1 and ratio == int(ratio) and 2 <= ratio <= 8:
                 speed = int(ratio) * rate
-                comments = event.comments + ((line.line_no, f"M2   {line.reel}       {speed:05.1f} {line.tcs[0]}"),)
+                comments = event.comments + ((line.line_no, f"M2   {line.reel}       {speed:.6f} {line.tcs[0]}"),)
                 final.append(replace(event, comments=comments))
                 notes.append(
                     f"{event.where()}: source runs {int(ratio)}x its record length with no M2 line "
@@ -446,21 +470,28 @@ def _edl_for_adapter(parsed: _Parsed, events: list[_Event], rate: float, notes: 
     seen_tracks: set[str] = set()
     dropped_to_names = 0
 
-    def tc(frames: int, original: str) -> str:
-        if ":" not in original and ";" not in original and "." not in original:
-            return original
-        return otio.opentime.to_timecode(otio.opentime.RationalTime(frames, rate), rate)
+    def tc(frames: int) -> str:
+        # counted, never drop-frame: the adapter parses ':' timecode as a plain count at any rate,
+        # and its LOC and M2 patterns accept no ';'
+        n = round(rate)
+        return f"{frames // (3600 * n):02d}:{frames // (60 * n) % 60:02d}:{frames // n % 60:02d}:{frames % n:02d}"
 
     def render(number: int, line: _Line, track: str, kind: str) -> str:
         length = f"{line.length:03d}" if kind != "C" else "   "
         return (f"{number:06d}  {line.reel:8} {track:5} {kind:4} {length} "
-                f"{tc(line.src_in, line.tcs[0])} {tc(line.src_out, line.tcs[1])} "
-                f"{tc(line.rec_in, line.tcs[2])} {tc(line.rec_out, line.tcs[3])}")
+                f"{tc(line.src_in)} {tc(line.src_out)} {tc(line.rec_in)} {tc(line.rec_out)}")
+
+    def counted(comment: str) -> str:
+        found = _LOC.match(comment) or _M2.match(comment)
+        if not found:
+            return comment
+        frames = _frames(found.group("tc"), rate, parsed.drop_frame)
+        return comment[: found.start("tc")] + tc(frames) + comment[found.end("tc"):]
 
     for index, event in enumerate(events, start=1):
         first_on_track = event.track not in seen_tracks
         seen_tracks.add(event.track)
-        comments = [text for _, text in event.comments
+        comments = [counted(text) for _, text in event.comments
                     if not re.match(r"^(AUD|SPLIT|FCM)\b", text, re.IGNORECASE)]
         if event.from_line is not None and first_on_track:
             out.append(render(index, event.line, event.track, "C"))
@@ -533,6 +564,12 @@ def _corrected(timeline, events: list[_Event], leading: list[_Event | None], rat
         pairs = by_track.get(track.name, [])
         clips = [item for item in track if isinstance(item, otio.schema.Clip)]
         for clip, (event, lead) in zip(clips, pairs):
+            if event.from_line is not None and event.line.reel.upper() in ("BL", "BLACK"):
+                # a transition into black is a fade out: OTIO's black is a gap
+                index = track.index(clip)
+                track[index] = otio.schema.Gap(source_range=otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(0, rate), clip.source_range.duration))
+                continue
             clip.metadata["otio_tools"] = {"edl": {"event": event.number, "line": event.line.line_no}}
             _markers_to_source_time(clip, event, rate)
             speed = event.m2_speed()
@@ -600,10 +637,28 @@ def write_to_string(input_otio, rate: float | None = None, style: str = "avid") 
     track = video[0]
     for other in [t for t in copied.tracks if t is not track]:
         copied.tracks.remove(other)
-    rate = _timecode_rate(rate or _rate_of(timeline), "the EDL writer")
+    rate = _timecode_rate(rate or _rate_of(timeline), "the EDL writer", TimelineWriteError)
     start = 0
     if timeline.global_start_time is not None:
         start = int(round(timeline.global_start_time.rescaled_to(rate).value))
+    if track.source_range is not None:
+        # a track trimmed to start before its content (older EDL readers did this) starts the record later
+        trim, content = track.source_range, track.available_range()
+        if trim.start_time.value > 0 or trim.duration < content.duration:
+            raise TimelineWriteError(
+                f"track {track.name!r} of timeline {timeline.name!r} is trimmed to part of its clips; "
+                "trim them first (otio.algorithms.track_trimmed_to_range) or write another format"
+            )
+        start -= int(round(trim.start_time.rescaled_to(rate).value))
+        track.source_range = None
+    for clip in track.find_clips():
+        # an EDL states source timecode at the record rate, in whole frames
+        source = clip.trimmed_range()
+        clip.source_range = otio.opentime.TimeRange(
+            otio.opentime.RationalTime(round(source.start_time.rescaled_to(rate).value), rate),
+            otio.opentime.RationalTime(round(source.duration.rescaled_to(rate).value), rate),
+        )
+    _check_writable(track, timeline.name, rate)
     blocks = _written_blocks(track)
     names: dict[str, str] = {}
     for index, clip in enumerate(track.find_clips()):
@@ -620,6 +675,45 @@ def write_to_string(input_otio, rate: float | None = None, style: str = "avid") 
     for token, name in names.items():
         text = text.replace(token, name)
     return text
+
+
+def write_to_file(input_otio, filepath: str, adapter_name: str | None = None, rate: float | None = None,
+                  style: str = "avid") -> None:
+    """Write *input_otio* as an EDL at *filepath* (UTF-8, ``\\n`` line endings) with :func:`write_to_string`.
+
+    *adapter_name* is accepted, and ignored, so ``timeline_io`` can call every
+    format module's writer the same way.
+    """
+    text = write_to_string(input_otio, rate=rate, style=style)
+    with open(filepath, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+def _check_writable(track, timeline_name: str, rate: float) -> None:
+    """Refuse what an EDL cannot state; prepare fades to black for the stock writer."""
+    children = list(track)
+    for index, child in enumerate(children):
+        if isinstance(child, (otio.schema.Stack, otio.schema.Track)):
+            raise TimelineWriteError(
+                f"timeline {timeline_name!r}: {type(child).__name__} {child.name!r} is nested in track "
+                f"{track.name!r}; an EDL holds a flat list of clips: flatten it first "
+                "(otio.algorithms.flatten_stack) or write another format"
+            )
+        if not isinstance(child, otio.schema.Transition) or not child.in_offset.value:
+            continue
+        after = children[index + 1] if index + 1 < len(children) else None
+        if isinstance(after, otio.schema.Gap):
+            # the writer starts the incoming side in_offset earlier: a gap has room for it
+            after.source_range = otio.opentime.TimeRange(child.in_offset, after.source_range.duration)
+        elif isinstance(after, otio.schema.Clip):
+            early = after.source_range.start_time - child.in_offset
+            if early.value < 0 or index == 0:
+                raise TimelineWriteError(
+                    f"timeline {timeline_name!r}: transition {child.name!r} into clip {after.name!r} starts "
+                    f"{child.in_offset.rescaled_to(rate).value:g} frames before the cut, "
+                    + ("with no clip before it" if index == 0 else "before the clip's source starts")
+                    + "; an EDL transition starts at the cut: move it after the cut or write another format"
+                )
 
 
 def _timeline_in(document) -> otio.schema.Timeline:
@@ -683,7 +777,7 @@ def _markers_as_written(clip, index: int, start: int, rate: float, names: dict[s
         if original and marker.color == otio.schema.MarkerColor.RED and \
                 not hasattr(otio.schema.MarkerColor, str(original).upper()):
             marker.color = str(original)
-        record = start + position + marker.marked_range.start_time.rescaled_to(rate).value - source_start
+        record = round(start + position + marker.marked_range.start_time.rescaled_to(rate).value - source_start)
         marker.marked_range = otio.opentime.TimeRange(
             otio.opentime.RationalTime(record, rate), otio.opentime.RationalTime(0, rate)
         )
@@ -729,8 +823,10 @@ def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int) ->
         comments = lines[count:]
         if count == 2:
             # the outgoing clip's comments come first; keep only its name
-            to_start = next((i for i, c in enumerate(comments) if c.startswith("* TO CLIP NAME")), 0)
-            if to_start and comments[to_start - 1].startswith("M2"):
+            to_start = next((i for i, c in enumerate(comments) if c.startswith("* TO CLIP NAME")), None)
+            if to_start is None:
+                to_start = len(comments)  # a fade to black: nothing comes in
+            elif to_start and comments[to_start - 1].startswith("M2"):
                 to_start -= 1
             comments = [c for c in comments[:to_start] if c.startswith("* FROM CLIP NAME")] + comments[to_start:]
         if speed is not None and speed < 0:
@@ -758,12 +854,15 @@ def carried_facts(facts: dict) -> dict:
     start = facts.get("global_start") or 0
     video = [t for t in facts.get("tracks", []) if t.get("kind") == "Video" and t.get("enabled", True)]
     children = video[0].get("children", []) if len(video) == 1 else []
+    if len(video) == 1 and video[0].get("source_range"):
+        start -= video[0]["source_range"][0]  # a track trimmed to start before its content starts later
     items: list[dict] = []
-    for child in children:
+    for child in _transitions_at_the_cut(children):
         if child.get("type") == "Transition":
             items.append({
                 "type": "Transition",
-                "transition_type": child.get("transition_type"),
+                # an EDL states a wipe (W###) or a dissolve (D); any other transition is written as D
+                "transition_type": "SMPTE_Wipe" if child.get("transition_type") == "SMPTE_Wipe" else "SMPTE_Dissolve",
                 "in_offset": child.get("in_offset"),
                 "out_offset": child.get("out_offset"),
             })
@@ -773,7 +872,7 @@ def carried_facts(facts: dict) -> dict:
                 "type": child.get("type"),
                 "name": child.get("name"),
                 "record": [start + record[0], record[1]],
-                "source_range": child.get("source_range"),
+                "source_range": child.get("source_range") or child.get("trimmed_range"),
                 "speed": [
                     e["time_scalar"] for e in child.get("effects", [])
                     if "time_scalar" in e and e["time_scalar"] != 1
@@ -784,3 +883,30 @@ def carried_facts(facts: dict) -> dict:
                 ],
             })
     return {"name": facts.get("name"), "video_tracks": len(video), "items": items}
+
+
+def _transitions_at_the_cut(children: list[dict]) -> list[dict]:
+    """*children* with every transition moved to start at its cut, as an EDL states it.
+
+    A transition with an in offset overlaps the outgoing clip; an EDL
+    dissolve starts at the incoming event's record in. The same frames mix
+    when the outgoing clip ends, and the incoming one starts, *in offset*
+    frames earlier and the transition runs ``in + out`` frames from there.
+    """
+    out = copy.deepcopy(children)
+    for index, child in enumerate(out):
+        if child.get("type") != "Transition" or not child.get("in_offset"):
+            continue
+        shift = child["in_offset"]
+        before = out[index - 1] if index else None
+        after = out[index + 1] if index + 1 < len(out) else None
+        if before and before.get("record"):
+            before["record"] = [before["record"][0], before["record"][1] - shift]
+            if before.get("source_range"):
+                before["source_range"] = [before["source_range"][0], before["source_range"][1] - shift]
+        if after and after.get("record"):
+            after["record"] = [after["record"][0] - shift, after["record"][1] + shift]
+            if after.get("source_range"):
+                after["source_range"] = [after["source_range"][0] - shift, after["source_range"][1] + shift]
+        child["in_offset"], child["out_offset"] = 0, shift + (child.get("out_offset") or 0)
+    return out

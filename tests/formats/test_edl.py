@@ -541,3 +541,105 @@ def test_carried_facts_sees_a_leading_gap_as_record_start():
         {"type": "Gap", "record": [0, 10]},
         {"type": "Clip", "name": "a", "record": [10, 10], "source_range": [0, 10]}]}]}
     assert facts_differences(carried_facts(one), carried_facts(other)) == []
+
+
+def test_drop_frame_loc_and_m2_timecodes():
+    timeline, _ = sample("drop_frame.edl", 29.97)
+    a, b = picture(timeline)
+    (marker,) = a.markers
+    # LOC 00:01:00;02 is record frame 1800, ten frames into an event recorded from 00:00:59;20
+    assert marker.marked_range.start_time.value == a.source_range.start_time.value + 10
+    assert speed(b) == pytest.approx(59.9 / (30000 / 1001))
+
+
+@pytest.mark.parametrize(
+    "kind", ["K", "KB", "KO"], ids=lambda k: f"key-{k}")
+def test_key_edits_are_refused(kind):
+    text = ("001  A V C 00:00:00:00 00:00:01:00 00:00:00:00 00:00:01:00\n"
+            f"002  B V {kind} 00:00:00:00 00:00:01:00 00:00:01:00 00:00:02:00\n")
+    with pytest.raises(TimelineReadError, match=rf"line 2 \(event 002\): a key edit \({kind}\)"):
+        read_edl_text(text, 24, source="keys.edl")
+
+
+def _timeline(*items, start: int | None = None) -> otio.schema.Timeline:
+    track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video, children=list(items))
+    timeline = otio.schema.Timeline(name="built", tracks=[track])
+    if start is not None:
+        timeline.global_start_time = otio.opentime.RationalTime(start, 24)
+    return timeline
+
+
+def _clip(name: str, start: int, length: int, enabled: bool = True) -> otio.schema.Clip:
+    clip = otio.schema.Clip(name=name, source_range=otio.opentime.TimeRange(
+        otio.opentime.RationalTime(start, 24), otio.opentime.RationalTime(length, 24)))
+    clip.enabled = enabled
+    return clip
+
+
+def _transition(in_offset: int, out_offset: int, kind: str = "SMPTE_Dissolve") -> otio.schema.Transition:
+    return otio.schema.Transition(name="t", transition_type=kind, in_offset=otio.opentime.RationalTime(in_offset, 24),
+                                  out_offset=otio.opentime.RationalTime(out_offset, 24))
+
+
+@pytest.mark.parametrize(
+    "timeline",
+    [
+        pytest.param(_timeline(_clip("a", 100, 48), _transition(12, 12), _clip("b", 500, 48), start=86400),
+                     id="centred-dissolve"),
+        pytest.param(_timeline(_clip("a", 100, 48), _transition(0, 24), otio.schema.Gap(
+            source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24),
+                                                 otio.opentime.RationalTime(24, 24)))), id="fade-to-black"),
+        pytest.param(_timeline(_clip("a", 100, 48), _transition(6, 6, "Custom_Transition"), _clip("b", 500, 48)),
+                     id="custom-transition-as-dissolve"),
+        pytest.param(_timeline(_clip("a", 100, 48), _clip("off", 200, 10, enabled=False), _clip("b", 500, 48)),
+                     id="disabled-clip"),
+        pytest.param(_timeline(otio.schema.Gap(source_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(30, 24))), _clip("a", 100, 48)),
+            id="leading-gap"),
+        pytest.param(_timeline(_clip("a", 100, 48), _transition(12, 0)), id="transition-ending-the-track"),
+    ],
+)
+def test_timelines_from_other_formats_round_trip_on_what_an_edl_carries(timeline):
+    assert round_trip_differences(timeline, 24) == []
+
+
+def test_fade_to_black_reads_back_as_a_transition_into_a_gap():
+    timeline = _timeline(_clip("a", 100, 48), _transition(0, 24), otio.schema.Gap(
+        source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24), otio.opentime.RationalTime(24, 24))))
+    again, _ = read_edl_text(write_to_string(timeline, rate=24), 24)
+    assert [type(i).__name__ for i in again.tracks[0]] == ["Clip", "Transition", "Gap"]
+    assert again.tracks[0][2].duration().value == 24
+
+
+@pytest.mark.parametrize(
+    "timeline, words",
+    [
+        pytest.param(_timeline(_transition(10, 10), _clip("a", 0, 48)),
+                     "transition 't' into clip 'a' starts 10 frames before the cut, with no clip before it",
+                     id="transition-before-the-first-clip"),
+        pytest.param(otio.schema.Timeline(name="nested", tracks=[otio.schema.Track(
+            name="V1", children=[otio.schema.Stack(name="inner")])]), "Stack 'inner' is nested in track 'V1'",
+            id="nested-stack"),
+    ],
+)
+def test_writer_refuses_what_an_edl_cannot_state(timeline, words):
+    with pytest.raises(TimelineWriteError) as caught:
+        write_to_string(timeline, rate=24)
+    assert words in str(caught.value)
+
+
+def test_the_plugin_writes_through_otio():
+    timeline, _ = sample("markers_and_reverse.edl")
+    written = otio.adapters.write_to_string(timeline, adapter_name="otio_tools_cmx_3600", rate=24)
+    assert "flash frame?" in written
+
+
+@pytest.mark.corpus
+def test_write_timeline_writes_a_real_reel_and_verifies_it(tmp_path):
+    from otio_tools.timeline_io import read_timeline, write_timeline
+
+    path = shared_path("corpus", "timelines", "edl", "ToD_R4_LOCK3.1_030618_Video.edl")
+    written = write_timeline(read_timeline(path, rate=24).document, tmp_path / "reel.edl", rate=24)
+    again = read_timeline(written, rate=24)
+    assert len(picture(again.timeline)) == 376
+    assert record_tcs(again.timeline, event(again.timeline, 61)) == ("04:03:49:10", "04:03:49:23")
