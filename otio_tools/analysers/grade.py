@@ -7,9 +7,13 @@ of each, averaged) are measured in CIELAB:
 - **grade**: the CIEDE2000 difference of the mean colours with the lightness
   equalised (a tint, white balance or saturation change, not brightness);
 - **neutral shift**: the same, over the near-neutral pixels (C* < 10) only;
-- **subject**: the CIEDE2000 difference of the mean colours of the strongly
-  coloured pixels (C* >= 20, the salient subject: clothes, objects) with the
-  lightness equalised, plus the change of their chroma-weighted mean hue.
+- **subject**: how far the hues of the strongly coloured pixels (C* >= 20,
+  the salient subject: clothes, objects) moved round the hue circle: the
+  circular earth mover's distance, in degrees, between the chroma-weighted
+  hue histograms of both sides. Reframing changes how much of each colour is
+  in shot (a few degrees); a recoloured subject moves its hues (tens of
+  degrees). Histograms need no correspondence between the two pictures, so
+  it works across a change of framing or a moved subject.
 
 A grade moves the neutral areas too; a subject whose colour changed leaves
 them alone. So a cut is a ``subject_colour_shift`` when the coloured pixels
@@ -47,7 +51,15 @@ from otio_tools.analysers.colour import as_float, ciede2000, downscaled, srgb_to
 from otio_tools.analysers.timecode import timecode
 from otio_tools.findings import Finding, Severity
 
-__all__ = ["CutColour", "GradeAnalyser", "GradeSettings", "cut_colour", "relative_threshold"]
+__all__ = [
+    "CutColour",
+    "GradeAnalyser",
+    "GradeSettings",
+    "circular_emd",
+    "cut_colour",
+    "hue_histogram",
+    "relative_threshold",
+]
 
 
 @dataclass(frozen=True)
@@ -61,7 +73,8 @@ class GradeSettings:
     saturated_chroma: float = setting(20.0, 5.0, 80.0, "C* from which a pixel counts as strongly coloured (the subject)")
     min_area: float = setting(0.03, 0.0, 0.5, "smallest fraction of the picture a neutral or coloured region needs")
     neutral_still: float = setting(2.5, 0.5, 20.0, "neutral-area CIEDE2000 below which the neutral areas did not change")
-    subject_floor: float = setting(8.0, 1.0, 60.0, "CIEDE2000 of the coloured regions' mean colours that is a subject shift")
+    subject_floor: float = setting(25.0, 1.0, 180.0, "degrees the coloured pixels' hues must move (circular EMD) to be a subject shift")
+    hue_bins: int = setting(36, 6, 360, "bins of the hue histograms")
     spread_k: float = setting(3.0, 0.0, 10.0, "robust deviations above the track's other same-scene cuts a score must also reach")
     min_neighbours: int = setting(3, 1, 50, "other same-scene cuts needed before the relative threshold applies")
     error_factor: float = setting(2.0, 1.0, 10.0, "score / threshold from which a finding is an error")
@@ -95,6 +108,23 @@ def _region_mean(lab: np.ndarray, mask: np.ndarray, min_area: float) -> np.ndarr
     return lab[mask].mean(axis=0)
 
 
+def hue_histogram(lab: np.ndarray, min_chroma: float, bins: int = 36) -> tuple[np.ndarray, float]:
+    """Chroma-weighted hue histogram (sums to 1) of the pixels of ``[..., 3]`` Lab with C* >= ``min_chroma``, and their area fraction."""
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    mask = chroma >= min_chroma
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1])[mask]) % 360
+    hist = np.bincount((hue / 360 * bins).astype(np.int64) % bins, weights=chroma[mask], minlength=bins)
+    return hist / max(float(hist.sum()), 1e-9), float(mask.mean())
+
+
+def circular_emd(p: np.ndarray, q: np.ndarray) -> float:
+    """Earth mover's distance in degrees between two histograms (each summing to 1) on the hue circle."""
+    if p.shape != q.shape or p.ndim != 1:
+        raise ValueError(f"expected two 1-d histograms of one length, got {p.shape} and {q.shape}")
+    d = np.cumsum(p - q)
+    return float(np.abs(d - np.median(d)).sum() * 360 / len(p))
+
+
 def _chroma_equalised(ref: np.ndarray, other: np.ndarray) -> float:
     return float(ciede2000(ref, np.array([ref[0], other[1], other[2]])))
 
@@ -116,7 +146,9 @@ def cut_colour(outgoing: np.ndarray, incoming: np.ndarray, settings: GradeSettin
     sa = _region_mean(la, ca >= s.saturated_chroma, s.min_area)
     sb = _region_mean(lb, cb >= s.saturated_chroma, s.min_area)
     if sa is not None and sb is not None:
-        subject = _chroma_equalised(sa, sb)
+        ha, _ = hue_histogram(la, s.saturated_chroma, s.hue_bins)
+        hb, _ = hue_histogram(lb, s.saturated_chroma, s.hue_bins)
+        subject = circular_emd(ha, hb)
         hue = np.degrees(np.arctan2(sb[2], sb[1]) - np.arctan2(sa[2], sa[1]))
         hue_shift = float(abs((hue + 180) % 360 - 180))
     else:
@@ -226,8 +258,8 @@ class GradeAnalyser(CutAnalyser):
                     threshold=t_subj,
                     message=(
                         f"The strongly coloured subject changes colour from {cut.outgoing.clip} to {inc.clip} {where}: "
-                        f"CIEDE2000 {m.subject:.1f} (threshold {t_subj:.1f}), hue turns {m.hue_shift:.0f} degrees "
-                        f"while neutral areas move only {m.neutral:.1f}."
+                        f"its hues move {m.subject:.0f} degrees (threshold {t_subj:.0f}), mean hue {m.hue_shift:.0f} degrees, "
+                        f"while neutral areas move only CIEDE2000 {m.neutral:.1f}."
                     ),
                     suggestion={"action": "regenerate_or_key_subject", "reference_clip": cut.outgoing.clip, "hue_shift_degrees": m.hue_shift},
                     **common,
