@@ -16,7 +16,7 @@ from otio_tools.errors import (
     TimelineWriteError,
     UnknownFormatError,
 )
-from otio_tools.review import ReviewResult, review_timeline
+from otio_tools.reviewing import ReviewResult, review_timeline
 from otio_tools.timeline_io import TimelineFile, read_timeline, write_timeline
 
 __all__ = [

@@ -106,7 +106,7 @@ def review(timeline, media_roots, rate, input_format, json_path, fail_on, no_cac
     """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong."""
     import json
 
-    from otio_tools.review import review_timeline
+    from otio_tools.reviewing import review_timeline
     from otio_tools.outputs import atomic_write_text, path_beside
     from otio_tools.timeline_io import read_timeline
 

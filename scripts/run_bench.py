@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from otio_tools.review import review_timeline
+from otio_tools.reviewing import review_timeline
 from otio_tools.timeline_io import read_timeline
 
 FORMATS = {"otio": "timeline.otio", "xml": "timeline.xml", "edl": "timeline.edl"}

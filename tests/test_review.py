@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from otio_tools.cli import cli, main
-from otio_tools.review import review_timeline
+from otio_tools.reviewing import review_timeline
 from otio_tools.timeline_io import read_timeline
 from tests.conftest import shared_path
 
