@@ -123,6 +123,7 @@ _FREEZE = re.compile(r"^\*?\s*\*\s*FREEZE FRAME")
 _TO_CLIP = re.compile(r"^\*?\s*TO CLIP NAME")
 _FCM = re.compile(r"^FCM\s*:\s*(?P<mode>(NON[- ])?DROP)", re.IGNORECASE)
 _PICTURE_CHANNELS = {"B": "V", "A/V": "V", "AA/V": "V", "A2/V": "V", "V/A": "V", "V/AA": "V"}
+_STYLES = ("avid", "nucoda", "premiere")
 _NTSC = {23.976: 24000 / 1001, 29.97: 30000 / 1001, 47.952: 48000 / 1001, 59.94: 60000 / 1001}
 
 
@@ -316,11 +317,13 @@ def _checked_timecodes(events: list[_Event], rate: float, source: str) -> None:
             if marker:
                 places.append((line_no, marker.group("tc")))
         for line_no, tc in places:
-            if _frame_field(tc) >= nominal:
+            frame = _frame_field(tc)
+            if frame >= nominal:
+                candidates = [r for r in ("25", "29.97", "30", "48", "50", "59.94", "60") if round(float(r)) > frame]
                 raise TimelineReadError(
-                    f"{source}: line {line_no} (event {event.number:03d}): timecode {tc} has frame "
-                    f"{_frame_field(tc)}, impossible at {rate:g} fps; the EDL was cut at a higher rate: "
-                    f"pass --rate with its real rate (at least {_frame_field(tc) + 1}: 25, 30, 48, 50 or 60)"
+                    f"{source}: line {line_no} (event {event.number:03d}): timecode {tc} has frame {frame}, "
+                    f"impossible at {rate:g} fps; the EDL was cut at a higher rate: pass --rate with its real "
+                    f"rate, at least {frame + 1} ({', '.join(candidates) or 'none of the usual rates'})"
                 )
 
 
@@ -408,8 +411,7 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
             continue
         out.append(event)
     if dropped_zero:
-        notes.append(f"zero-length events dropped: {', '.join(dropped_zero[:5])}"
-                     + (" ..." if len(dropped_zero) > 5 else ""))
+        notes.append(f"{len(dropped_zero)} zero-length events dropped: {_listed(dropped_zero)}")
 
     by_record = sorted(out, key=lambda e: (e.track, e.line.rec_in if e.from_line is None else e.from_line.rec_in))
     if [id(e) for e in by_record] != [id(e) for e in sorted(out, key=lambda e: e.track)]:
@@ -440,6 +442,7 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
         resolved.append(event)
 
     final: list[_Event] = []
+    inferred: list[str] = []
     for event in resolved:
         line = event.line
         src, rec = line.src_out - line.src_in, line.rec_out - line.rec_in
@@ -449,10 +452,7 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
                 speed = int(ratio) * rate
                 comments = event.comments + ((line.line_no, f"M2   {line.reel}       {speed:.6f} {line.tcs[0]}"),)
                 final.append(replace(event, comments=comments))
-                notes.append(
-                    f"{event.where()}: source runs {int(ratio)}x its record length with no M2 line "
-                    f"(a high-frame-rate source); read as speed {int(ratio)}x"
-                )
+                inferred.append(f"{event.where()} {int(ratio)}x")
                 continue
             raise TimelineReadError(
                 f"{source}: {event.where()}: source {line.tcs[0]}-{line.tcs[1]} is {src} frames but record "
@@ -460,7 +460,16 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
                 "check --rate, or fix the event in the NLE and export again"
             )
         final.append(event)
+    if inferred:
+        notes.append(
+            f"{len(inferred)} events whose source runs a whole number of times their record length, with "
+            f"no M2 line (high-frame-rate sources), read at that speed: {_listed(inferred)}"
+        )
     return final
+
+
+def _listed(items: list[str], limit: int = 3) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _edl_for_adapter(parsed: _Parsed, events: list[_Event], rate: float, notes: list[str]):
@@ -559,6 +568,7 @@ def _corrected(timeline, events: list[_Event], leading: list[_Event | None], rat
     by_track: dict[str, list[tuple[_Event, _Event | None]]] = {}
     for event, lead in zip(events, leading):
         by_track.setdefault(event.track, []).append((event, lead))
+    kept_speeds: list[str] = []
     for track in timeline.tracks:
         track.source_range = None
         pairs = by_track.get(track.name, [])
@@ -575,7 +585,7 @@ def _corrected(timeline, events: list[_Event], leading: list[_Event | None], rat
             speed = event.m2_speed()
             if speed is not None and not clip.effects and speed != rate and event.line.rec_out - event.line.rec_in > 1:
                 clip.effects.append(otio.schema.LinearTimeWarp(time_scalar=speed / rate))
-                notes.append(f"{event.where()}: M2 speed {speed:g} kept (equal source and record lengths)")
+                kept_speeds.append(f"{event.where()} {speed:g}")
             if lead is not None:
                 index = track.index(clip)
                 length = otio.opentime.RationalTime(lead.line.length or 0, rate)
@@ -596,6 +606,9 @@ def _corrected(timeline, events: list[_Event], leading: list[_Event | None], rat
         if offset:
             track.insert(0, otio.schema.Gap(source_range=otio.opentime.TimeRange(
                 otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(offset, rate))))
+    if kept_speeds:
+        notes.append(f"M2 speed kept on {len(kept_speeds)} events whose source and record lengths are equal: "
+                     f"{_listed(kept_speeds)}")
 
 
 def _markers_to_source_time(clip, event: _Event, rate: float) -> None:
@@ -626,6 +639,8 @@ def write_to_string(input_otio, rate: float | None = None, style: str = "avid") 
     ``FCM`` line. This writes a copy of the one picture track and corrects
     the text event by event.
     """
+    if style not in _STYLES:
+        raise TimelineWriteError(f"EDL style {style!r} is not one of: {', '.join(_STYLES)}")
     timeline = _timeline_in(input_otio)
     copied = timeline.deepcopy()
     video = [t for t in copied.tracks if t.kind == otio.schema.TrackKind.Video and t.enabled]
@@ -670,8 +685,10 @@ def write_to_string(input_otio, rate: float | None = None, style: str = "avid") 
         for effect in clip.effects:
             if isinstance(effect, otio.schema.LinearTimeWarp) and effect.time_scalar < 0:
                 effect.time_scalar = -effect.time_scalar  # sign restored on the M2 line
-    text = _adapter_module().write_to_string(copied, rate=rate, style=style)
-    text = _text_corrected(text, blocks, rate, start)
+    # the stock premiere style fails on clips without media and renames clips after their files:
+    # write avid style, then make it Premiere's (reel AX, no FROM CLIP line)
+    text = _adapter_module().write_to_string(copied, rate=rate, style="avid" if style == "premiere" else style)
+    text = _text_corrected(text, blocks, rate, start, premiere=style == "premiere")
     for token, name in names.items():
         text = text.replace(token, name)
     return text
@@ -783,7 +800,7 @@ def _markers_as_written(clip, index: int, start: int, rate: float, names: dict[s
         )
 
 
-def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int) -> str:
+def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int, premiere: bool = False) -> str:
     """The stock writer's text, corrected event by event (see :func:`write_to_string`)."""
     header: list[str] = []
     events: list[list[str]] = []
@@ -818,9 +835,12 @@ def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int) ->
         for i, head in enumerate(heads):
             tcs = [otio.opentime.to_timecode(otio.opentime.RationalTime(f, rate), rate) for f in frames[i]]
             length = f"{int(head['length']):03d}" if head["length"] else "   "
-            out.append(f"{head['number']}  {head['reel']:8} {head['channel']:5} {kinds[i]:4} {length} "
-                       + " ".join(tcs))
+            reel = "AX" if premiere and head["reel"] != "BL" else head["reel"]
+            out.append(f"{head['number']}  {reel:8} {head['channel']:5} {kinds[i]:4} {length} " + " ".join(tcs))
         comments = lines[count:]
+        if premiere:
+            comments = [re.sub(r"^\* (FROM|TO) CLIP: ", r"* OTIO REFERENCE \1: ", c) for c in comments
+                        if not c.startswith("* OTIO TRUNCATED REEL NAME")]
         if count == 2:
             # the outgoing clip's comments come first; keep only its name
             to_start = next((i for i, c in enumerate(comments) if c.startswith("* TO CLIP NAME")), None)

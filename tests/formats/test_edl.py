@@ -279,7 +279,7 @@ def test_a_rate_too_low_for_the_timecode_is_refused_naming_line_and_rate(name, r
     with pytest.raises(TimelineReadError) as caught:
         read_edl_text(text, rate, source=name)
     assert words in str(caught.value)
-    assert "pass --rate" in str(caught.value) and "at least 25" in str(caught.value)
+    assert "pass --rate with its real rate, at least 25 (25, 29.97, 30, 48, 50, 59.94, 60)" in str(caught.value)
 
 
 # Small samples, one per case.
@@ -326,7 +326,8 @@ def test_48fps_timecode_reads_at_48_and_is_refused_at_24():
     a, b = picture(timeline)
     assert source_tcs(a) == ("10:00:00:40", "10:00:02:10")
     assert record_tcs(timeline, b) == ("01:00:01:18", "01:00:02:18")
-    with pytest.raises(TimelineReadError, match=r"line 3 \(event 001\): timecode 10:00:00:40 has frame 40.*at least 41"):
+    with pytest.raises(TimelineReadError, match=r"line 3 \(event 001\): timecode 10:00:00:40 has frame 40.*"
+                                                 r"at least 41 \(48, 50, 59.94, 60\)"):
         sample("48fps_timecode.edl", 24)
 
 
@@ -351,7 +352,8 @@ def test_a_high_frame_rate_source_without_m2_reads_as_its_speed():
     assert speed(clip) == 2.0
     assert record_tcs(timeline, clip) == ("04:03:49:10", "04:03:49:23")
     assert clip.source_range.start_time.value == otio.opentime.from_timecode("04:33:43:07", 24).value
-    assert any("source runs 2x its record length" in n for n in notes)
+    assert "1 events whose source runs a whole number of times their record length, with no M2 line " \
+        "(high-frame-rate sources), read at that speed: line 3 (event 001) 2x" in notes
 
 
 def test_a_later_event_recording_over_the_tail_of_an_earlier_one_cuts_it():
@@ -643,3 +645,39 @@ def test_write_timeline_writes_a_real_reel_and_verifies_it(tmp_path):
     again = read_timeline(written, rate=24)
     assert len(picture(again.timeline)) == 376
     assert record_tcs(again.timeline, event(again.timeline, 61)) == ("04:03:49:10", "04:03:49:23")
+
+
+@pytest.mark.corpus
+def test_repairs_of_one_kind_make_one_note():
+    _, notes = corpus("ToD_R4_LOCK3.1_030618_Video.edl")
+    (note,) = [n for n in notes if "high-frame-rate" in n]
+    assert note.startswith("41 events whose source runs a whole number of times their record length")
+    assert note.endswith("line 184 (event 061) 2x, line 190 (event 063) 2x, line 995 (event 330) 2x and 38 more")
+
+
+@pytest.mark.parametrize("style, has, lacks", [
+    ("avid", "* FROM CLIP: S:/path/to/ZZ100_501.take_1.0001.exr", "OTIO REFERENCE"),
+    ("nucoda", "* FROM FILE: S:/path/to/ZZ100_501.take_1.0001.exr", "* FROM CLIP:"),
+    ("premiere", "* OTIO REFERENCE FROM: S:/path/to/ZZ100_501.take_1.0001.exr", "* FROM CLIP:"),
+], ids=["avid", "nucoda", "premiere"])
+def test_each_style_writes_its_media_line_and_round_trips(style, has, lacks):
+    timeline, _ = corpus("avid_example.edl")
+    written = write_to_string(timeline, rate=24, style=style)
+    assert has in written and lacks not in written
+    if style == "premiere":
+        assert all(line.split()[1] == "AX" for line in written.splitlines() if line[:3].isdigit())
+    again, _ = read_edl_text(written, 24)
+    assert facts_differences(carried_facts(timeline_facts(timeline)), carried_facts(timeline_facts(again))) == []
+
+
+def test_premiere_style_writes_clips_without_media():
+    timeline, _ = sample("transition_first_event.edl")
+    assert round_trip_differences(timeline, 24) == []
+    written = write_to_string(timeline, rate=24, style="premiere")
+    assert "* TO CLIP NAME:  shot_a" in written
+
+
+def test_an_unknown_style_is_refused_listing_the_styles():
+    timeline, _ = sample("cr_line_endings.edl")
+    with pytest.raises(TimelineWriteError, match="EDL style 'resolve' is not one of: avid, nucoda, premiere"):
+        write_to_string(timeline, rate=24, style="resolve")
