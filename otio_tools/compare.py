@@ -151,7 +151,7 @@ def facts_differences(expected: Any, got: Any, where: str = "timeline") -> list[
     """Readable paths where *got* differs from *expected* (both plain data)."""
     if isinstance(expected, dict) and isinstance(got, dict):
         out = []
-        for key in expected.keys() | got.keys():
+        for key in [*expected, *(key for key in got if key not in expected)]:
             if key not in got:
                 out.append(f"{where}.{key} missing")
             elif key not in expected:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import copy
 
+import opentimelineio as otio
+
 from otio_tools.compare import nodes
 
-__all__ = ["carried_facts"]
+__all__ = ["carried_facts", "write_to_file"]
 
 
 def carried_facts(facts: dict) -> dict:
@@ -36,11 +38,14 @@ def carried_facts(facts: dict) -> dict:
     gap ``name``                  ``Filler`` or ``ScopeReference``: the AAF class
     timeline ``global_start``     the writer states a start (0) where the file
     when absent                   had none
+    a track of gaps only, with    it holds no edit, and the writer writes no slot
+    no markers                    for it
     ============================  ================================================
     """
     out = copy.deepcopy(facts)
     if out.get("global_start") is None:
         out["global_start"] = 0
+    out["tracks"] = [track for track in out["tracks"] if not _is_empty(track)]
     for node in nodes(out):
         node.get("metadata", {}).pop("AAF", None)
         if node["type"] == "Track":
@@ -54,6 +59,23 @@ def carried_facts(facts: dict) -> dict:
         elif node["type"] == "Gap":
             node.pop("name", None)
     return out
+
+
+def _is_empty(track: dict) -> bool:
+    return not track["markers"] and all(
+        child["type"] == "Gap" and not child["markers"] for child in track["children"]
+    )
+
+
+def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
+    """Write *document* as AAF at *path* with the stock writer, which takes one timeline only."""
+    if not isinstance(document, otio.schema.Timeline):
+        names = [item.name for item in document if isinstance(item, otio.schema.Timeline)]
+        raise ValueError(
+            f"the AAF writer writes a single timeline, and this document holds {len(names)} "
+            f"({', '.join(repr(n) for n in names)}); write the one you need, or write .otio"
+        )
+    otio.adapters.write_to_file(document, path, adapter_name=adapter_name)
 
 
 def _is_pan(effect: dict) -> bool:

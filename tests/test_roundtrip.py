@@ -1,0 +1,210 @@
+"""Lossless round trips: every corpus timeline that reads is written in its own format and reads back the same.
+
+"The same" is :func:`otio_tools.compare.format_differences`: tracks, clip names,
+source ranges, record positions, transitions, speed effects, markers and
+metadata, after the format's ``carried_facts`` projection. Each projection is
+checked here to remove exactly the differences its docstring documents.
+Where a stock writer cannot write a corpus file the same, :data:`WRITER_LIMITS`
+says why, and the test checks that is still what happens.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from otio_tools.compare import facts_differences, format_differences, timeline_facts
+from otio_tools.conformance import edl_rate_for
+from otio_tools.errors import OtioToolsError, TimelineWriteError
+from otio_tools.timeline_io import read_timeline, timeline_of, write_timeline
+from tests.conftest import shared_files, shared_path
+
+CORPUS = shared_files("corpus", "timelines", pattern="*/*")
+OTIO_FILES = shared_files("corpus", "timelines", "otio", pattern="*.otio")
+
+_NOT_READ = ("premiere_example_filter.xml",)
+
+# Corpus files a stock writer cannot write the same: what the failure says, and why.
+_AAF_MARKERS = ("markers", "the AAF writer writes no markers")
+_AAF_RATES = ("AAFValidationError", "media at another rate than the sequence: the AAF writer requires them equal")
+_AAF_DATA_TRACK = ("Unsupported track kind: AAF_DataEssenceTrack",
+                   "a data (marker) track: the AAF writer writes video and audio tracks only")
+_AAF_SEVERAL = ("the AAF writer writes a single timeline",
+                "two top-level compositions: the AAF writer writes one timeline")
+_AAF_SPEED = ("effects", "speed effects: the AAF writer writes no time warps")
+_AAF_MARKER_TRACK = "tracks of gaps that hold markers: the AAF writer writes neither the tracks nor the markers"
+_AAF_SUBCLIP = ("type", "a clip of a composition (subclip): the AAF writer writes a plain clip of the media")
+WRITER_LIMITS: dict[str, tuple[str, str]] = {
+    "aaf/2997fps-DFTC.aaf": _AAF_RATES,
+    "aaf/avid_data_track_example.aaf": _AAF_DATA_TRACK,
+    "aaf/bad_marker_track_from_avid.aaf": _AAF_MARKERS,
+    "aaf/bezier01.aaf": _AAF_RATES,
+    "aaf/essence_group.aaf": ("media_url", "an essence group (alternative media of one clip) comes back "
+                                           "with another choice of media and another length"),
+    "aaf/keyframed_properties.aaf": ("timeline.tracks: 5 entries became 4", _AAF_MARKER_TRACK),
+    "aaf/linear01.aaf": _AAF_RATES,
+    "aaf/linear_speed_effects.aaf": _AAF_SPEED,
+    "aaf/marker-over-audio.aaf": _AAF_MARKERS,
+    "aaf/marker-over-transition.aaf": _AAF_MARKERS,
+    "aaf/misc_speed_effects.aaf": _AAF_SPEED,
+    "aaf/missing_mob.aaf": _AAF_SEVERAL,
+    "aaf/multiple-markers-over-transitions.aaf": _AAF_MARKERS,
+    "aaf/multiple_markers.aaf": ("timeline.tracks: 5 entries became 2", _AAF_MARKER_TRACK),
+    "aaf/multiple_timecode_objects.aaf": _AAF_MARKERS,
+    "aaf/multiple_top_level_mobs.aaf": _AAF_SEVERAL,
+    "aaf/multitrack.aaf": _AAF_MARKERS,
+    "aaf/nested_audio_dissolve.aaf": _AAF_MARKERS,
+    "aaf/nested_stack.aaf": ("source_range", "a nested composition is written at the length of its content, "
+                                             "not of its trimmed range"),
+    "aaf/nonascii_names.aaf": _AAF_SEVERAL,
+    "aaf/normalclip_sourceclip_references_compositionmob_has_also_mastermob_usercomments.aaf": _AAF_SUBCLIP,
+    "aaf/normalclip_sourceclip_references_compositionmob_with_usercomments_no_mastermob_usercomments.aaf":
+        _AAF_SUBCLIP,
+    "aaf/one_clip.aaf": _AAF_MARKERS,
+    "aaf/one_marker.aaf": _AAF_MARKERS,
+    "aaf/simple_data_track_marker_test.aaf": _AAF_DATA_TRACK,
+    "aaf/spline01.aaf": _AAF_RATES,
+    "aaf/step01.aaf": _AAF_RATES,
+    "aaf/subclip_sourceclip_references_compositionmob_with_mastermob.aaf": _AAF_SUBCLIP,
+    "aaf/test_file_01.aaf": ("PointList", "a transition without Avid's PointList (dissolve curve) in its "
+                                          "metadata: the AAF writer requires one"),
+    "aaf/test_muted_clip.aaf": ("enabled", "a muted clip: the AAF writer writes it enabled"),
+    "aaf/time_warp_test.avid_media_composer.aaf": _AAF_MARKERS,
+    "aaf/two_clips.aaf": _AAF_MARKERS,
+    "aaf/utf8.aaf": _AAF_MARKERS,
+    "fcp7xml/kdenlive_example_from_fcp.xml": ("SMPTE timecode does not support this rate",
+                                              "file timecodes at 14, 29 and 59 fps: the FCP7 writer writes "
+                                              "SMPTE rates only"),
+}
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    """Each corpus file read once for the whole module (AAF reads are slow)."""
+    cache: dict[Path, object] = {}
+
+    def load(path: Path):
+        if path not in cache:
+            rate = edl_rate_for(path) if path.parent.name == "edl" else None
+            try:
+                cache[path] = read_timeline(path, rate=rate)
+            except OtioToolsError as exc:
+                cache[path] = exc
+        return cache[path]
+
+    return load
+
+
+def _round_trip(source, out: Path, format_name: str):
+    """Write *source* to *out*; returns the document read back, or the write error."""
+    written = []
+    try:
+        write_timeline(source.document, out, format=format_name, rate=source.rate, verify=written.append)
+    except TimelineWriteError as exc:
+        return exc
+    return written[0]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("path", CORPUS, ids=_id)
+def test_corpus_timeline_round_trips_in_its_own_format(path, loaded, tmp_path):
+    source = loaded(path)
+    if isinstance(source, OtioToolsError):
+        assert path.name in _NOT_READ or path.parent.name == "edl", f"{_id(path)} does not read: {source}"
+        pytest.skip(f"refused on read, see docs/conformance.md: {source}")
+    back = _round_trip(source, tmp_path / f"out{path.suffix}", source.format.name)
+    limit = WRITER_LIMITS.get(_id(path))
+    if isinstance(back, TimelineWriteError):
+        assert limit is not None, f"{_id(path)}: {back}"
+        assert limit[0] in str(back), f"{_id(path)} fails otherwise than documented ({limit[1]}): {back}"
+        return
+    differences = format_differences(source.document, back, source.format.name)
+    if limit is None:
+        assert differences == []
+    else:
+        assert differences, f"{_id(path)} now round trips: remove it from WRITER_LIMITS ({limit[1]})"
+        assert limit[0] in differences[0], f"{_id(path)}: expected {limit[1]}, got {differences[:3]}"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("bundle", ["otioz", "otiod"])
+@pytest.mark.parametrize("path", OTIO_FILES, ids=_id)
+def test_otio_corpus_round_trips_through_bundles(path, bundle, loaded, tmp_path):
+    source = loaded(path)
+    back = _round_trip(source, tmp_path / f"out.{bundle}", bundle)
+    assert not isinstance(back, Exception), back
+    assert format_differences(source.document, back, bundle) == []
+
+
+def _kind(difference: str) -> str:
+    """A difference without its indices and values: ``timeline.tracks.children.name``."""
+    path = re.sub(r"\[[^\]]*\]", "", difference)
+    match = re.match(r"(.*?)(?: (missing|added)(?: \(.*)?$|: )", path)
+    if not match:
+        return path
+    return match.group(1) + (f" {match.group(2)}" if match.group(2) else "")
+
+
+# For one corpus file per format: the differences a raw round trip shows, each
+# one documented in the format's carried_facts, and nothing else.
+DOCUMENTED = [
+    ("otio/effects.otio", "otio", []),
+    ("otio/effects.otio", "otioz", [r"\.media_url$", r"\.media_type$"]),
+    ("otio/premiere_example.otio", "otiod", [r"\.media_url$", r"\.media_type$"]),
+    ("fcp7xml/hiero_xml_export.xml", "fcp7xml",
+     [r"^timeline\.metadata\.fcp_xml\.@id$", r"\.children\.metadata\.fcp_xml\.@id added$",
+      r"\.metadata\.fcp_xml\.@frameBlend added$"]),
+    ("fcp7xml/sample_just_track.xml", "fcp7xml", [r"^timeline\.metadata\.fcp_xml\.media added$"]),
+    ("ale/sample_cdl.ale", "ale", [r"\.metadata\.ALE\.CDL added$", r"\.metadata\.ALE\.Source File added$"]),
+    ("ale/sample2.ale", "ale", [r"\.metadata\.ALE\.Duration missing$", r"\.metadata\.ALE\.Source File added$"]),
+    ("kdenlive/kdenlive_example.kdenlive", "kdenlive", [r"^timeline\.tracks\.children\.name$"]),
+    ("kdenlive/kdenlive_mixes_markers.kdenlive", "kdenlive", [r"^timeline\.tracks\.children$"]),
+    ("xges/xges_example.xges", "xges",
+     [r"^timeline\.name$", r"^timeline\.tracks\.children\.name$",
+      r"\.metadata\.XGES\.clip\.properties\.fields\.name$"]),
+    ("xges/xges_nested_example.xges", "xges",
+     [r"^timeline\.name$", r"\.metadata\.XGES\.project\.metadatas\.fields\.name added$"]),
+    ("aaf/2997fps.aaf", "aaf",
+     [r"\.metadata\.AAF\.", r"^timeline\.tracks\.name$", r"^timeline\.tracks\.source_range$",
+      r"^timeline\.tracks\.effects$"]),
+    ("aaf/transitions.aaf", "aaf", [r"\.metadata\.AAF\.", r"^timeline\.tracks\.source_range$",
+                                    r"^timeline\.tracks\.record$"]),
+]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name, format_name, patterns", DOCUMENTED, ids=[f"{fmt}-{name.split('/')[1]}" for name, fmt, _ in DOCUMENTED]
+)
+def test_projection_removes_exactly_the_documented_differences(name, format_name, patterns, loaded, tmp_path):
+    source = loaded(shared_path("corpus", "timelines", *name.split("/")))
+    suffix = {"otioz": ".otioz", "otiod": ".otiod"}.get(format_name, Path(name).suffix)
+    back = _round_trip(source, tmp_path / f"out{suffix}", format_name)
+    expected, got = timeline_of(source.document), timeline_of(back)
+    rate = expected.duration().rate
+    kinds = {_kind(d) for d in facts_differences(timeline_facts(expected, rate), timeline_facts(got, rate))}
+    undocumented = {k for k in kinds if not any(re.search(p, k) for p in patterns)}
+    assert undocumented == set()
+    for pattern in patterns:
+        assert any(re.search(pattern, k) for k in kinds), f"{pattern} documented but not seen in {sorted(kinds)}"
+    assert format_differences(source.document, back, format_name) == []
+
+
+@pytest.mark.parametrize(
+    "difference, kind",
+    [
+        pytest.param("timeline.tracks[0 'V1'].children[3 'a'].name: 'a' became 'b'", "timeline.tracks.children.name",
+                     id="changed"),
+        pytest.param("timeline.tracks[1].metadata.ALE.Source File added ('')",
+                     "timeline.tracks.metadata.ALE.Source File added", id="added-key-with-space"),
+        pytest.param("timeline.tracks[0].children: 15 entries became 10", "timeline.tracks.children", id="count"),
+    ],
+)
+def test_difference_kinds(difference, kind):
+    assert _kind(difference) == kind
