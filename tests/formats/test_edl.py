@@ -331,6 +331,23 @@ def test_48fps_timecode_reads_at_48_and_is_refused_at_24():
         sample("48fps_timecode.edl", 24)
 
 
+def test_60fps_timecode_reads_at_60_and_is_refused_at_50():
+    timeline, _ = sample("60fps_timecode.edl", 60)
+    a, b = picture(timeline)
+    assert a.source_range.duration.value == 90 and source_tcs(a) == ("00:00:10:59", "00:00:12:29")
+    assert record_tcs(timeline, b) == ("01:00:01:30", "01:00:02:15")
+    with pytest.raises(TimelineReadError, match=r"timecode 00:00:10:59 has frame 59.*at least 60 \(59.94, 60\)"):
+        sample("60fps_timecode.edl", 50)
+
+
+def test_a_premiere_txt_reads_through_read_timeline():
+    from otio_tools.timeline_io import read_timeline
+
+    read = read_timeline(SAMPLES / "premiere_gbk.txt", rate=24)
+    assert [c.name for c in picture(read.timeline)] == ["龙标422.mov", "shot_2.mov"]
+    assert "decoded as gbk" in read.notes
+
+
 def test_drop_frame_timecode_at_29_97():
     timeline, notes = sample("drop_frame.edl", 29.97)
     a, b = picture(timeline)
@@ -433,6 +450,7 @@ def test_corpus_edl_round_trip_keeps_every_carried_fact(path):
 @pytest.mark.parametrize(
     "name, rate",
     [("transition_first_event.edl", 24), ("avid_aud_patch.edl", 24), ("48fps_timecode.edl", 48),
+     ("60fps_timecode.edl", 60),
      ("drop_frame.edl", 29.97), ("speed_without_m2.edl", 24), ("markers_and_reverse.edl", 24),
      ("record_over_tail.edl", 24), ("premiere_gbk.txt", 24), ("cr_line_endings.edl", 24)],
     ids=lambda v: str(v),
