@@ -718,15 +718,20 @@ def _repaired_timeline(timeline: otio.schema.Timeline, project: _Project, resour
         primary = otio.schema.Track(name="0", kind=otio.schema.TrackKind.Video)
         lane_of[0] = primary
         timeline.tracks.insert(sum(1 for lane in lane_of if lane < 0), primary)
-    missing = project.end - _frames_to_seconds(primary.duration(), rate)
-    if missing > 0:
-        # A spine that ends in a gap (or a multicam angle that runs out) still lasts the sequence's duration.
-        primary.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(
-            _time(Fraction(0), rate), _time(missing, rate))))
     for cut in project.cuts:
         track = lane_of.get(project.lanes.get(cut.group, 0))
         if track is not None:
             _insert_transition(track, cut, rate)
+    missing = project.end - _frames_to_seconds(primary.duration(), rate)
+    if missing > 0:
+        # A spine that ends in a gap (or a multicam angle that runs out) still
+        # lasts the sequence's duration. OTIO counts a transition at the end
+        # of a track into its duration; once a gap follows it, it no longer does.
+        tail = primary[-1] if len(primary) else None
+        if isinstance(tail, otio.schema.Transition):
+            missing += _frames_to_seconds(tail.out_offset, rate)
+        primary.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(
+            _time(Fraction(0), rate), _time(missing, rate))))
     for mark in project.loose_marks:
         timeline.tracks.markers.append(_marker(mark, Fraction(0), rate, loose=True))
 
@@ -933,10 +938,8 @@ def write_to_string(input_otio) -> str:
                 originals[key] = item.clone()
                 item.name = key
                 item.markers[:] = []
-                if isinstance(item, otio.schema.Clip) and not isinstance(
-                    item.media_reference, otio.schema.ExternalReference
-                ):
-                    item.media_reference = otio.schema.MissingReference()
+                if isinstance(item, otio.schema.Clip):
+                    _writable_clip(item)
     if not _timelines_in(document):
         for item in document.find_children() if hasattr(document, "find_children") else []:
             if isinstance(item, otio.schema.Clip):
@@ -959,6 +962,22 @@ def write_to_file(input_otio, filepath: str, adapter_name: str | None = None, **
         filepath = fcpxml_document_path(filepath)
     with open(filepath, "w", encoding="utf-8") as fh:
         fh.write(text)
+
+
+def _writable_clip(clip: otio.schema.Clip) -> None:
+    """Make *clip* (a copy) something the stock writer does not crash on."""
+    if clip.source_range is None:
+        clip.source_range = clip.trimmed_range()
+    reference = clip.media_reference
+    if not isinstance(reference, otio.schema.ExternalReference):
+        # Generators are written back from the original; other references
+        # (image sequences) FCPXML cannot point to.
+        clip.media_reference = otio.schema.MissingReference()
+        return
+    if reference.available_range is None:
+        reference.available_range = clip.source_range
+    # The stock writer looks assets up by URL in an XPath predicate, where a quote ends the string.
+    reference.target_url = reference.target_url.replace("'", "%27")
 
 
 def _timelines_in(document) -> list[otio.schema.Timeline]:
@@ -1027,21 +1046,40 @@ class _ExactFcpxWriter(_stock_writer_class()):
 def _track_lanes(stack) -> list[tuple[int, otio.schema.Track]]:
     """Each track's lane, primary storyline first: its name where that is a usable lane."""
     tracks = [t for t in stack if isinstance(t, otio.schema.Track)]
-    named: dict[int, otio.schema.Track] = {}
-    for track in tracks:
+    lanes = _lanes_for([(t.name, t.kind) for t in tracks])
+    return sorted(zip(lanes, tracks), key=lambda pair: (pair[0] != 0, abs(pair[0])))
+
+
+def _lanes_for(tracks: list[tuple[str, str]]) -> list[int]:
+    """The FCPXML lane of each (name, kind) track, in order.
+
+    Names that are lanes (as read from FCPXML: video 0 and up, audio below 0)
+    are kept when every track has one and one of them is 0. Otherwise video
+    tracks count up from the primary storyline (0) in order, and audio
+    tracks count up to -1 from below, so their order is kept too.
+    """
+    named: list[int] = []
+    for name, kind in tracks:
         try:
-            lane = int(track.name)
+            lane = int(name)
         except ValueError:
-            continue
-        audio = track.kind == otio.schema.TrackKind.Audio
-        if lane not in named and (lane < 0 if audio else lane >= 0):
-            named[lane] = track
-    if 0 not in named or len(named) != len(tracks):
-        video = [t for t in tracks if t.kind != otio.schema.TrackKind.Audio]
-        audio = [t for t in tracks if t.kind == otio.schema.TrackKind.Audio]
-        named = {i: t for i, t in enumerate(video)}
-        named.update({-(len(audio) - i): t for i, t in enumerate(audio)})
-    return sorted(named.items(), key=lambda pair: (pair[0] != 0, abs(pair[0])))
+            break
+        audio = kind == otio.schema.TrackKind.Audio
+        if lane in named or (lane >= 0 if audio else lane < 0):
+            break
+        named.append(lane)
+    if len(named) == len(tracks) and 0 in named:
+        return named
+    audio_count = sum(1 for _, kind in tracks if kind == otio.schema.TrackKind.Audio)
+    lanes, video, audio = [], 0, 0
+    for _, kind in tracks:
+        if kind == otio.schema.TrackKind.Audio:
+            lanes.append(audio - audio_count)
+            audio += 1
+        else:
+            lanes.append(video)
+            video += 1
+    return lanes
 
 
 def _fraction_text(value: Fraction) -> str:
@@ -1075,12 +1113,15 @@ def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) 
             continue
         element.set("name", original.name)
         if element.tag in ("asset", "media"):
+            if element.get("src") and isinstance(getattr(original, "media_reference", None),
+                                                 otio.schema.ExternalReference):
+                element.set("src", original.media_reference.target_url)
             continue
         if not original.enabled:
             element.set("enabled", "0")
         if isinstance(original, otio.schema.Clip) and isinstance(
             original.media_reference, otio.schema.GeneratorReference
-        ):
+        ) and element.find("video") is not None:
             element = _generator_element(element, original.media_reference, resources, effects, used_ids, parent_of)
         if element.get("offset") is not None:
             element_of[key] = element
@@ -1094,7 +1135,10 @@ def _restored_xml(root, originals: dict, timelines: list[otio.schema.Timeline]) 
     _media_under_clips(root)
     for asset in list(resources):
         if asset.tag == "asset" and (asset.get("src") or "").startswith("file:///tmp/otio_tools:"):
-            if not any(e.get("ref") == asset.get("id") for e in root.iter() if e is not asset):
+            # The stock writer invents a file for media it has no path for.
+            if any(e.get("ref") == asset.get("id") for e in root.iter() if e is not asset):
+                del asset.attrib["src"]
+            else:
                 resources.remove(asset)
     projects = root.findall(".//project")
     for project, timeline in zip(projects, timelines):
@@ -1340,16 +1384,189 @@ def _write_transitions(spine, track: otio.schema.Track, tc_start: Fraction) -> N
         )
         spine.insert(position, element)
 def carried_facts(facts: dict) -> dict:
-    """What an FCPXML round trip preserves of ``timeline_facts`` output."""
-    from otio_tools.compare import nodes
+    """What an FCPXML round trip preserves of ``timeline_facts`` output.
 
+    Found by writing every corpus FCPXML (and the corpus OTIO, FCP7 XML and
+    EDL timelines) with :func:`write_to_string` and reading it back. What is
+    kept, what changes and what is lost:
+
+    ==========================  ==============================================================
+    fact                        after a round trip
+    ==========================  ==============================================================
+    timeline name, tcStart      kept (``project`` name, ``sequence tcStart``)
+    rate                        kept exactly (``frameDuration``, e.g. ``1001/30000s``)
+    tracks                      become FCPXML lanes: a track named by its lane keeps it;
+                                otherwise video tracks are lanes 0, 1... and audio tracks
+                                -n...-1, and tracks come back in lane order, named by lane;
+                                a track with no clip is dropped (the primary one stays)
+    track length                the primary storyline lasts the whole sequence (a trailing
+                                gap is added); other tracks end at their last clip
+    clip name, record, source,  kept, to the frame; speed changes as ``timeMap``
+    enabled, constant speed     (several warps combine into one, named ``timeMap``)
+    other effects               lost (the stock writer writes no filters)
+    media                       file URLs kept; generators kept as ``title``/``video``
+                                of an ``effect``; missing media stays missing; other
+                                references (image sequences) become missing media
+    gaps                        kept as gaps; adjacent gaps merge; their names, markers
+                                and metadata are lost
+    transitions                 kept with in/out offsets, on every lane (a connected track
+                                with transitions is written as a secondary storyline); the
+                                type is a dissolve when the name says so, else custom; an
+                                unnamed one is named "Cross Dissolve"
+    clip markers                kept with name, range, note (``comment``) and completion
+                                (red to-do, green done); chapter markers (metadata
+                                ``kind``) come back yellow with their poster offset; other
+                                colours come back purple
+    timeline markers            kept where a primary-storyline gap or transition is under
+                                them (FCPXML markers belong to an element); others lost
+    metadata                    lost, except the markers' ``otio_tools.fcpxml`` entries;
+                                the reader's own notes on where a clip came from
+                                (``otio_tools.fcpxml.element``/``containers``) change
+    nested stacks               flattened into the clips they show on reading, so a
+                                timeline with nested stacks does not compare equal
+    ==========================  ==============================================================
+    """
     out = copy.deepcopy(facts)
-    for node in nodes(out):
-        metadata = node.get("metadata")
-        if isinstance(metadata, dict) and node["type"] not in ("Marker", "Timeline"):
-            details = metadata.get("otio_tools", {})
-            if isinstance(details, dict):
-                details.pop("fcpxml", None)
-                if not details:
-                    metadata.pop("otio_tools", None)
+    out["metadata"] = {}
+    if out.get("global_start") is None:
+        out["global_start"] = 0  # a sequence always has a tcStart
+    tracks = [t for t in out.get("tracks", []) if t.get("type") == "Track"]
+    lanes = _lanes_for([(t["name"], t["kind"]) for t in tracks])
+    placed = sorted(zip(lanes, tracks), key=lambda pair: pair[0])
+    length = max((t["record"][1] for t in tracks if t.get("record")), default=0)
+    out["tracks"] = []
+    for lane, track in placed:
+        children = _carried_children(track["children"], audio=track["kind"] == otio.schema.TrackKind.Audio)
+        if lane != 0 and not any(c["type"] == "Clip" for c in children):
+            continue
+        if lane == 0:
+            end = _track_length(children)
+            if length > end:
+                tail = children[-1]["out_offset"] if children and children[-1]["type"] == "Transition" else 0
+                items = sum(c["record"][1] for c in children if c["type"] != "Transition")
+                children = _carried_children(children + [_gap_fact(items, length - end + tail)])
+        else:
+            while children and children[-1]["type"] == "Gap":
+                children.pop()
+        end = _track_length(children)
+        track.update(name=str(lane), children=children, markers=[], metadata={}, effects=[])
+        track["record"] = [0, end]
+        track["source_range"] = None
+        out["tracks"].append(track)
+    if not any(t["name"] == "0" for t in out["tracks"]):
+        children = [_gap_fact(0, length)] if length else []
+        out["tracks"].insert(sum(1 for t in out["tracks"] if int(t["name"]) < 0), {
+            "type": "Track", "name": "0", "kind": otio.schema.TrackKind.Video, "record": [0, length],
+            "source_range": None, "enabled": True, "effects": [], "markers": [], "metadata": {},
+            "children": children,
+        })
+    primary = next((t for lane, t in zip(sorted(l for l, _ in placed), out["tracks"]) if t["name"] == "0"), None)
+    out["markers"] = _carried_timeline_markers(out.get("markers", []), primary)
+    return out
+
+
+def _track_length(children: list[dict]) -> int:
+    """A track's duration as OTIO counts it: its items, and transitions hanging off either end."""
+    length = sum(c["record"][1] for c in children if c["type"] != "Transition")
+    if children and children[0]["type"] == "Transition":
+        length += children[0]["in_offset"]
+    if len(children) > 1 and children[-1]["type"] == "Transition":
+        length += children[-1]["out_offset"]
+    return length
+
+
+def _gap_fact(start: int, duration: int) -> dict:
+    return {"type": "Gap", "name": "", "record": [start, duration], "enabled": True,
+            "effects": [], "markers": [], "metadata": {}}
+
+
+def _carried_children(children: list[dict], audio: bool = False) -> list[dict]:
+    """A track's items as FCPXML gives them back: gaps merged, clips without what it drops."""
+    out: list[dict] = []
+    position = 0
+    for child in children:
+        kind = child["type"]
+        if kind == "Transition":
+            name = child["name"] or "Cross Dissolve"
+            child.update(
+                name=name, metadata={},
+                transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve
+                if "dissolve" in name.lower() else otio.schema.TransitionTypes.Custom,
+            )
+            out.append(child)
+            continue
+        duration = child["record"][1]
+        if kind != "Clip":
+            if duration <= 0:
+                continue
+            if out and out[-1]["type"] == "Gap":
+                out[-1]["record"][1] += duration
+            else:
+                out.append(_gap_fact(position, duration))
+            position += duration
+            continue
+        child["record"] = [position, duration]
+        child["metadata"] = {}
+        child["effects"] = _carried_effects(child.get("effects", []))
+        child["markers"] = [_carried_marker(m, on=None) for m in child.get("markers", [])]
+        if child.get("source_range") is None:
+            child["source_range"] = child.get("trimmed_range")
+        writable = ("ExternalReference", "MissingReference") if audio else (
+            "ExternalReference", "GeneratorReference", "MissingReference")
+        if child.get("media_type") not in writable:
+            child.update(media_type="MissingReference", media_url=None)
+        out.append(child)
+        position += duration
+    return out
+
+
+def _carried_effects(effects: list[dict]) -> list[dict]:
+    speed = 1.0
+    warped = False
+    for effect in effects:
+        if "time_scalar" in effect:
+            speed *= effect["time_scalar"]
+            warped = True
+    if not warped:
+        return []
+    return [{"type": "LinearTimeWarp", "name": "timeMap", "effect_name": "LinearTimeWarp",
+             "time_scalar": round(speed, 6)}]
+
+
+def _carried_marker(marker: dict, on: str | None) -> dict:
+    details = marker.get("metadata", {}).get("otio_tools", {}).get("fcpxml", {})
+    kept = {k: v for k, v in details.items() if k in ("kind", "poster_offset")} if isinstance(details, dict) else {}
+    if kept.get("kind") == "chapter-marker":
+        colour = otio.schema.MarkerColor.YELLOW
+    elif marker["color"] in (otio.schema.MarkerColor.RED, otio.schema.MarkerColor.GREEN):
+        colour = marker["color"]
+    else:
+        colour = otio.schema.MarkerColor.PURPLE
+    if on:
+        kept["on"] = on
+    marker = dict(marker, color=colour, metadata={"otio_tools": {"fcpxml": kept}} if kept else {})
+    return marker
+
+
+def _carried_timeline_markers(markers: list[dict], primary: dict | None) -> list[dict]:
+    """Timeline markers that a primary gap or transition can hold, marked as on it."""
+    if primary is None:
+        return []
+    spans: list[tuple[str, int, int]] = []
+    position = 0
+    for child in primary["children"]:
+        if child["type"] == "Transition":
+            spans.append(("transition", position - child["in_offset"], position + child["out_offset"]))
+            continue
+        if child["type"] == "Gap":
+            spans.append(("gap", position, position + child["record"][1]))
+        position += child["record"][1]
+    out = []
+    for marker in markers:
+        at = marker["range"][0]
+        was = marker.get("metadata", {}).get("otio_tools", {}).get("fcpxml", {}).get("on")
+        order = ("transition", "gap") if was == "transition" else ("gap", "transition")
+        home = next((tag for tag in order for kind, lo, hi in spans if kind == tag and lo <= at < hi), None)
+        if home is not None:
+            out.append(_carried_marker(marker, on=home))
     return out
