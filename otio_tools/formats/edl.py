@@ -121,6 +121,7 @@ _M2 = re.compile(r"^\*?\s*M2\s+(?P<body>.*?)\s*(?P<speed>-?[0-9.]+)\s+(?P<tc>" +
 _LOC = re.compile(r"^\*?\s*LOC:?\s*(?P<tc>\d\d[:;]\d\d[:;]\d\d[:;]\d\d)")
 _FREEZE = re.compile(r"^\*?\s*\*\s*FREEZE FRAME")
 _TO_CLIP = re.compile(r"^\*?\s*TO CLIP NAME")
+_FROM_CLIP_NAME = re.compile(r"^\*?\s*FROM CLIP NAME")
 _FCM = re.compile(r"^FCM\s*:\s*(?P<mode>(NON[- ])?DROP)", re.IGNORECASE)
 _PICTURE_CHANNELS = {"B": "V", "A/V": "V", "AA/V": "V", "A2/V": "V", "V/A": "V", "V/AA": "V"}
 _STYLES = ("avid", "nucoda", "premiere")
@@ -502,6 +503,9 @@ def _edl_for_adapter(parsed: _Parsed, events: list[_Event], rate: float, notes: 
         seen_tracks.add(event.track)
         comments = [counted(text) for _, text in event.comments
                     if not re.match(r"^(AUD|SPLIT|FCM)\b", text, re.IGNORECASE)]
+        if event.from_line is not None and not any(_TO_CLIP.match(c) for c in comments):
+            # FROM CLIP NAME in a transition names the outgoing clip; the adapter would give it to the incoming
+            comments = [c for c in comments if not _FROM_CLIP_NAME.match(c)]
         if event.from_line is not None and first_on_track:
             out.append(render(index, event.line, event.track, "C"))
             leading.append(event)

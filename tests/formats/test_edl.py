@@ -673,6 +673,7 @@ def test_repairs_of_one_kind_make_one_note():
     assert note.endswith("line 184 (event 061) 2x, line 190 (event 063) 2x, line 995 (event 330) 2x and 38 more")
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("style, has, lacks", [
     ("avid", "* FROM CLIP: S:/path/to/ZZ100_501.take_1.0001.exr", "OTIO REFERENCE"),
     ("nucoda", "* FROM FILE: S:/path/to/ZZ100_501.take_1.0001.exr", "* FROM CLIP:"),
@@ -699,3 +700,14 @@ def test_an_unknown_style_is_refused_listing_the_styles():
     timeline, _ = sample("cr_line_endings.edl")
     with pytest.raises(TimelineWriteError, match="EDL style 'resolve' is not one of: avid, nucoda, premiere"):
         write_to_string(timeline, rate=24, style="resolve")
+
+
+def test_a_transition_naming_only_its_outgoing_clip_does_not_give_that_name_to_the_incoming_one():
+    timeline, _ = read_edl_text(
+        "001  A V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n"
+        "* FROM CLIP NAME: outgoing\n"
+        "002  A V C 01:00:01:00 01:00:01:00 01:00:01:00 01:00:01:00\n"
+        "002  B V D 010 02:00:00:00 02:00:01:00 01:00:01:00 01:00:02:00\n"
+        "* FROM CLIP NAME: outgoing\n", 24)
+    first, second = picture(timeline)
+    assert first.name == "outgoing" and second.name != "outgoing"
