@@ -16,6 +16,7 @@ from otio_tools.errors import (
     TimelineWriteError,
     UnknownFormatError,
 )
+from otio_tools.api import metrics_csv, review
 from otio_tools.reviewing import ReviewResult, review_timeline
 from otio_tools.timeline_io import TimelineFile, read_timeline, write_timeline
 
@@ -30,7 +31,9 @@ __all__ = [
     "TimelineReadError",
     "TimelineWriteError",
     "UnknownFormatError",
+    "metrics_csv",
     "read_timeline",
+    "review",
     "review_timeline",
     "write_timeline",
 ]

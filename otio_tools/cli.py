@@ -94,36 +94,71 @@ def inspect(timeline, media_roots, rate, input_format, as_json):
 @media_option
 @rate_option
 @format_option
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the JSON report (default: beside the timeline, NAME.otio-tools.json).")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
+              help="Write NAME.json, NAME.html and NAME.metrics.csv into this folder.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write the JSON report here.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None, help="Write the HTML report here.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+              help="Write every analyser's raw scores here (CSV), to tune thresholds from data.")
 @click.option("--fail-on", type=click.Choice(["warning", "error", "never"]), default="error", show_default=True,
               help="Exit 1 when a finding reaches this severity.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="A TOML file of analyser settings (see `otio-tools analysers`).")
+@click.option("--preset", type=click.Choice(["ai-film", "broadcast"]), default=None,
+              help="Start from these settings (default ai-film).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Review this many media files at once, in separate processes.")
 @click.option("--no-cache", is_flag=True, help="Decode everything afresh; do not read or write the frame cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Frame cache folder (default: $XDG_CACHE_HOME/otio-tools or ~/.cache/otio-tools).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def review(timeline, media_roots, rate, input_format, json_path, fail_on, no_cache, cache_dir, quiet):
-    """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong."""
-    import json
+@click.option("-v", "--verbose", count=True, help="Log what is done (-vv for debug).")
+def review(timeline, media_roots, rate, input_format, report_dir, json_path, html_path, csv_path, fail_on,
+           config_path, preset, jobs, no_cache, cache_dir, quiet, verbose):
+    """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong.
 
-    from otio_tools.reviewing import review_timeline
-    from otio_tools.outputs import atomic_write_text, path_beside
-    from otio_tools.timeline_io import read_timeline
+    With no output named, the JSON and HTML reports are written beside
+    TIMELINE as NAME.otio-tools.json and NAME.otio-tools.html (numbered, never
+    overwriting). Exit code 0 when clean, 1 when a finding reaches --fail-on,
+    2 on a usage or input error.
+    """
+    from otio_tools.api import review as run_review
+    from otio_tools.outputs import path_beside
+    from otio_tools.progress import TerminalProgress
 
-    loaded = read_timeline(timeline, rate=rate, format=input_format, media_roots=media_roots)
-    result = review_timeline(loaded, media_roots=media_roots, use_cache=not no_cache, cache_dir=cache_dir)
-    json_path = json_path or path_beside(timeline, ".json")
-    report = result.report()
-    report["outputs"]["json"] = json_path
-    atomic_write_text(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if verbose:
+        logging.getLogger().setLevel(logging.INFO if verbose == 1 else logging.DEBUG)
+    if not (report_dir or json_path or html_path or csv_path):
+        json_path, html_path = path_beside(timeline, ".json"), path_beside(timeline, ".html")
+    result = run_review(
+        timeline, media=media_roots, rate=rate, format=input_format, config=config_path, preset=preset,
+        json_path=json_path, html_path=html_path, csv_path=csv_path, report_dir=report_dir, jobs=jobs,
+        use_cache=not no_cache, cache_dir=cache_dir, progress=None if quiet else TerminalProgress(),
+    )
     if not quiet:
-        click.echo(_review_text(result, json_path))
-    worst = result.worst
-    if fail_on != "never" and worst is not None and worst.rank >= {"warning": 1, "error": 2}[fail_on]:
+        click.echo(_review_text(result))
+    if result.failed(fail_on):
         raise SystemExit(EXIT_FINDINGS)
 
 
-def _review_text(result, json_path: str) -> str:
+@cli.command()
+@click.option("--preset", type=click.Choice(["ai-film", "broadcast"]), default=None,
+              help="Show the values of this preset instead of the defaults.")
+def analysers(preset):
+    """List every analyser and setting with its default, bounds and meaning."""
+    from otio_tools.analysers import CUT_ANALYSERS, SHOT_ANALYSERS
+    from otio_tools.config import settings_for, settings_table
+
+    click.echo("cut analysers:  " + ", ".join(CUT_ANALYSERS))
+    click.echo("shot analysers: " + ", ".join(SHOT_ANALYSERS))
+    rows = []
+    for group, name, value, lo, hi, doc in settings_table(settings_for(preset)):
+        bounds = "" if lo is None and hi is None else f"{lo} .. {hi}"
+        rows.append([f"[{group}] {name}" if group else name, value, bounds, doc])
+    click.echo(_table(rows, ["setting", "value", "bounds", "meaning"]))
+
+
+def _review_text(result) -> str:
     cuts = result.cuts
     tf = result.timeline_file
     lines = [f"{tf.path}  ({tf.format.name}, {cuts.rate:g} fps, {len(cuts.picture.shots)} shots, "
@@ -140,7 +175,8 @@ def _review_text(result, json_path: str) -> str:
     for f in result.findings:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
     summary = ", ".join(f"{counts[k]} {k}" for k in ("error", "warning", "info") if k in counts) or "no findings"
-    lines.append(f"{summary}; {result.frames_decoded} frames decoded in {result.seconds:.1f} s; report: {json_path}")
+    lines.append(f"{summary}; {result.frames_decoded} frames decoded in {result.seconds:.1f} s")
+    lines += [f"{kind}: {path}" for kind, path in result.outputs.items()]
     return "\n".join(lines)
 
 

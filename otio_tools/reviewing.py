@@ -89,6 +89,12 @@ class ReviewResult:
         """The most severe finding's severity, or None when nothing was found."""
         return max((f.severity for f in self.findings), default=None)
 
+    def failed(self, fail_on: str = "error") -> bool:
+        """True when a finding reaches *fail_on* (``warning`` or ``error``; ``never`` is never)."""
+        if fail_on == "never":
+            return False
+        return self.worst is not None and self.worst >= Severity(fail_on)
+
     def report(self) -> dict:
         """The JSON report (see ``otio_tools/schemas/report-1.schema.json``)."""
         from otio_tools import __version__
@@ -210,6 +216,85 @@ def _default_cache_dir() -> str:
     return os.path.join(base, "otio-tools")
 
 
+def _frame_source(settings, use_cache: bool, cache_dir: str | None):
+    """The default frame source: the PyAV decoder at the analysis size, behind the disk cache."""
+    from otio_tools.frames import CachedFrameSource, FrameCache, PyAVFrameSource
+
+    decoder = PyAVFrameSource(long_side=settings.long_side)
+    if not use_cache:
+        return decoder, decoder, None
+    cache = FrameCache(cache_dir or _default_cache_dir())
+    return CachedFrameSource(decoder, cache), decoder, cache
+
+
+@dataclass(frozen=True)
+class _FileWork:
+    """One media file's share of a review: its read plan and the shots that use it."""
+
+    plan: Any
+    items: dict[int, ShotMedia]
+    offsets: dict[int, dict[str, list[int]]]
+
+
+@dataclass
+class _FileOutcome:
+    views: dict[int, Any] = field(default_factory=dict)
+    items: dict[int, ShotMedia] = field(default_factory=dict)
+    findings: list = field(default_factory=list)
+    scores: list = field(default_factory=list)
+    frames: int = 0
+
+
+def _review_file(work: _FileWork, settings, source) -> _FileOutcome:
+    """Decode one file's frames, run the shot analysers on its shots, keep their edge frames for the cuts."""
+    from otio_tools.analysers import SHOT_ANALYSERS
+    from otio_tools.analysers.interruption import is_interruption
+    from otio_tools.frames.plan import ReadPlan, frames_for_plan
+
+    outcome = _FileOutcome(frames=len(work.plan.frames))
+    got: dict[str, dict[int, np.ndarray]] = {}
+    bad: dict[str, list[int]] = {}
+    for delivered in frames_for_plan(ReadPlan((work.plan,)), source):
+        for request_id in delivered.requests:
+            if hasattr(delivered, "image"):
+                got.setdefault(request_id, {})[delivered.number] = delivered.image
+            else:
+                bad.setdefault(request_id, []).extend(delivered.frames)
+    shot_analysers = [cls(getattr(settings, _SETTINGS_GROUP.get(n, n)))
+                      for n, cls in SHOT_ANALYSERS.items() if settings.runs(n)]
+    for i, item in work.items.items():
+        key = str(i)
+        if bad.get(key):
+            item = dataclasses.replace(
+                item, undecodable=tuple(sorted(set(item.undecodable) | set(bad[key]))),
+                reason=f"{len(set(bad[key]))} frames could not be decoded")
+        if not got.get(key):
+            outcome.items[i] = dataclasses.replace(item, status="unreadable", reason=item.reason or "no frame decoded")
+            continue
+        outcome.items[i] = item
+        view = _shot_view(item, 0, got[key], work.offsets[i])
+        if not is_interruption(view, settings.interruption) and len(view.body):
+            for analyser in shot_analysers:
+                result = analyser.analyse(view)
+                outcome.findings.extend(result.findings)
+                outcome.scores.extend(result.scores)
+        outcome.views[i] = dataclasses.replace(view, body=view.body[:0], body_frames=view.body_frames[:0])
+    return outcome
+
+
+_SETTINGS_GROUP = {"flash_frame": "interruption", "black_frames": "interruption"}
+
+
+def _review_file_in_worker(work: _FileWork, settings, use_cache: bool, cache_dir: str | None):
+    source, decoder, cache = _frame_source(settings, use_cache, cache_dir)
+    try:
+        outcome = _review_file(work, settings, source)
+    finally:
+        if cache is not None:
+            cache.close()
+    return outcome, decoder.stats.frames_decoded
+
+
 def review_timeline(
     timeline: TimelineFile | str | os.PathLike,
     *,
@@ -219,6 +304,7 @@ def review_timeline(
     source=None,
     cache_dir: str | None = None,
     use_cache: bool = True,
+    jobs: int = 1,
     progress: Callable[[dict], None] | None = None,
 ) -> ReviewResult:
     """Review the picture of *timeline*: relink, decode what the analysers need, run them.
@@ -226,29 +312,22 @@ def review_timeline(
     *timeline* is a path or an already read :class:`TimelineFile`. *source*
     is a :class:`~otio_tools.frames.FrameSource` (default: the PyAV decoder at
     the settings' analysis size, behind the on-disk cache in *cache_dir*).
-    *progress* is called with a dict after each media file (``file``,
-    ``files_done``, ``files``, ``frames_done``, ``frames``).
+    *jobs* > 1 reviews media files in that many processes (default source
+    only). *progress* is called with a dict after each media file
+    (``file``, ``files_done``, ``files``, ``frames_done``, ``frames``).
     """
-    from otio_tools.analysers import SHOT_ANALYSERS, AnalysisSettings, analyse_timeline, frame_needs
-    from otio_tools.analysers.interruption import is_interruption
-    from otio_tools.frames import CachedFrameSource, FrameCache, FrameRequest, PyAVFrameSource, probe_media, read_plan
-    from otio_tools.frames.plan import frames_for_plan
+    from otio_tools.analysers import AnalysisSettings, analyse_timeline, frame_needs
+    from otio_tools.frames import FrameRequest, probe_media, read_plan
 
     started = time.perf_counter()
     media_roots = list(media_roots)
     if not isinstance(timeline, TimelineFile):
         timeline = read_timeline(timeline, rate=rate, media_roots=media_roots)
     settings = settings or AnalysisSettings()
+    if source is not None and jobs > 1:
+        raise ValueError("jobs > 1 needs the default frame source; pass source=None")
     cuts = timeline_cuts(timeline.timeline)
     items = shot_media(cuts, Relinker(timeline.path, media_roots), probe_media)
-
-    cache = None
-    if source is None:
-        source = PyAVFrameSource(long_side=settings.long_side)
-        if use_cache:
-            cache = FrameCache(cache_dir or _default_cache_dir())
-            source = CachedFrameSource(source, cache)
-    counter = getattr(source, "inner", source)
 
     needs = frame_needs(settings)
     offsets = {i: _wanted_offsets(it.shot.record_duration, needs.edge_frames, needs.body_stride)
@@ -259,52 +338,58 @@ def review_timeline(
         frames = sorted({item.frames[o] for part in wanted.values() for o in part} - set(item.undecodable))
         requests.append(FrameRequest(str(i), item.link.path, tuple(frames), "review"))
     plan = read_plan(requests)
+    work = []
+    for file_plan in plan.files:
+        ids = sorted({int(r) for rs in file_plan.wanted_by.values() for r in rs})
+        # Worker processes get shots without their OTIO clip objects, which do not pickle.
+        work.append(_FileWork(file_plan, {i: dataclasses.replace(items[i], shot=dataclasses.replace(
+            items[i].shot, clip=None)) if jobs > 1 else items[i] for i in ids}, {i: offsets[i] for i in ids}))
 
-    shot_analysers = [cls(getattr(settings, {"flash_frame": "interruption", "black_frames": "interruption"}.get(n, n)))
-                      for n, cls in SHOT_ANALYSERS.items() if settings.runs(n)]
     views: dict[int, Any] = {}
     findings: list[Finding] = []
     scores: list[Mapping[str, Any]] = []
-    frames_done = 0
-    try:
-        for done, file_plan in enumerate(plan.files, 1):
-            got: dict[str, dict[int, np.ndarray]] = {}
-            bad: dict[str, list[int]] = {}
-            for delivered in frames_for_plan(type(plan)((file_plan,)), source):
-                for request_id in delivered.requests:
-                    if hasattr(delivered, "image"):
-                        got.setdefault(request_id, {})[delivered.number] = delivered.image
-                    else:
-                        bad.setdefault(request_id, []).extend(delivered.frames)
-            for request_id in {r for r in file_plan.wanted_by.values() for r in r}:
-                i = int(request_id)
-                item = items[i]
-                if bad.get(request_id):
-                    item = items[i] = dataclasses.replace(
-                        item, undecodable=tuple(sorted(set(item.undecodable) | set(bad[request_id]))),
-                        reason=f"{len(bad[request_id])} frames could not be decoded")
-                if not got.get(request_id):
-                    items[i] = dataclasses.replace(item, status="unreadable", reason=item.reason or "no frame decoded")
-                    continue
-                view = _shot_view(item, 0, got[request_id], offsets[i])
-                if not is_interruption(view, settings.interruption) and len(view.body):
-                    for analyser in shot_analysers:
-                        result = analyser.analyse(view)
-                        findings.extend(result.findings)
-                        scores.extend(result.scores)
-                views[i] = dataclasses.replace(view, body=view.body[:0], body_frames=view.body_frames[:0])
-            frames_done += len(file_plan.frames)
-            if progress:
-                progress({"file": file_plan.media, "files_done": done, "files": len(plan.files),
-                          "frames_done": frames_done, "frames": plan.frame_count})
-    finally:
-        if cache is not None:
-            cache.close()
+    frames_decoded = 0
+    done_frames = 0
+
+    def collect(n: int, file_work: _FileWork, outcome: _FileOutcome) -> None:
+        nonlocal done_frames
+        views.update(outcome.views)
+        for i, item in outcome.items.items():
+            items[i] = dataclasses.replace(item, shot=items[i].shot)
+        findings.extend(outcome.findings)
+        scores.extend(outcome.scores)
+        done_frames += outcome.frames
+        if progress:
+            progress({"file": file_work.plan.media, "files_done": n, "files": len(work),
+                      "frames_done": done_frames, "frames": plan.frame_count})
+
+    if jobs > 1 and len(work) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_review_file_in_worker, w, settings, use_cache, cache_dir) for w in work]
+            for n, (file_work, future) in enumerate(zip(work, futures), 1):
+                outcome, decoded = future.result()
+                frames_decoded += decoded
+                collect(n, file_work, outcome)
+    else:
+        cache = None
+        decoder = source
+        if source is None:
+            source, decoder, cache = _frame_source(settings, use_cache, cache_dir)
+        try:
+            for n, file_work in enumerate(work, 1):
+                collect(n, file_work, _review_file(file_work, settings, source))
+        finally:
+            if cache is not None:
+                cache.close()
+        frames_decoded = getattr(getattr(decoder, "stats", None), "frames_decoded", 0) \
+            or getattr(decoder, "frames_decoded", 0)
 
     # Cut analysers run on runs of consecutive reviewed shots: never across a skipped one.
     segment: list = []
     segments = [segment]
-    for i, item in enumerate(items):
+    for i in range(len(items)):
         if i in views:
             segment.append(views[i])
         else:
@@ -316,6 +401,5 @@ def review_timeline(
             findings.extend(cut_findings)
             scores.extend(cut_scores)
     findings.sort(key=lambda f: (f.start, f.kind))
-    frames_decoded = getattr(getattr(counter, "stats", None), "frames_decoded", 0)
     return ReviewResult(timeline, cuts, tuple(findings), tuple(items), tuple(scores),
                         frames_decoded, time.perf_counter() - started)
