@@ -34,10 +34,10 @@ Writing uses the stock writer and repairs what it loses that FCPXML can carry;
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 from xml.etree import ElementTree
@@ -53,6 +53,7 @@ __all__ = [
     "read_from_file",
     "read_from_string",
     "write_to_string",
+    "write_to_file",
 ]
 
 # Story elements: what may sit in a spine or hang off another element.
@@ -66,6 +67,8 @@ _KEY = "otio_tools:{}"
 # Transitions carry no ``start``; the markers Final Cut Pro writes inside them
 # count from 3600s, the local start it gives generators and gaps.
 _TRANSITION_LOCAL_START = Fraction(3600)
+# The window of a top-level storyline: nothing is cut off (seconds).
+_EVERYWHERE = (Fraction(-10**9), Fraction(10**9))
 
 
 def fcpxml_document_path(path: str) -> str:
@@ -73,10 +76,6 @@ def fcpxml_document_path(path: str) -> str:
     if os.path.isdir(path):
         return os.path.join(path, "Info.fcpxml")
     return path
-
-
-# --------------------------------------------------------------------------
-# What the resolver finds
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,14 @@ class _Mark:
 
 @dataclass
 class _Piece:
-    """One clip as it shows on the record timeline."""
+    """One clip as it shows on the record timeline.
+
+    ``record`` is seconds from the sequence's start (``tcStart``), ``source``
+    the media time shown at that instant, ``duration`` how long it shows.
+    ``lane`` is Final Cut Pro's (0 the primary storyline) until lanes are
+    allocated; ``group`` is the storyline it moves with. ``key`` names it in
+    the plain dialect so the adapter's clip can be matched back to it.
+    """
 
     key: str
     group: str
@@ -127,6 +133,8 @@ class _Cut:
 
 @dataclass
 class _Project:
+    """A project's sequence, resolved; ``end`` is its duration in seconds."""
+
     name: str
     rate: Fraction
     tc_start: Fraction
@@ -182,7 +190,8 @@ class _Resolver:
     def __init__(self, root: ElementTree.Element, notes: list[str]):
         self.root = root
         self.notes = notes
-        self.resources = {r.get("id"): r for r in root.iter() if r.get("id") and _in_resources(root, r)}
+        resources = root.find("resources")
+        self.resources = {r.get("id"): r for r in (resources if resources is not None else []) if r.get("id")}
         self.count = 0
         self.groups = 0
         self.seen_notes: set[str] = set()
@@ -203,7 +212,6 @@ class _Resolver:
         self.groups += 1
         return f"{kind}{self.groups}"
 
-    # -- projects ---------------------------------------------------------
 
     def project(self, project: ElementTree.Element) -> _Project:
         sequence = project.find("sequence")
@@ -222,7 +230,7 @@ class _Resolver:
         self.current = result
         spine = sequence.find("spine")
         if spine is not None:
-            place = _Place(shift=-tc_start, window=(Fraction(-10**9), Fraction(10**9)), lane=0, group="primary")
+            place = _Place(shift=-tc_start, window=_EVERYWHERE, lane=0, group="primary")
             self.spine(spine, place)
         return result
 
@@ -236,7 +244,6 @@ class _Resolver:
         self.story(element, place, Fraction(0), duration, start)
         return [p for p in result.pieces if p.lane == 0]
 
-    # -- storylines -------------------------------------------------------
 
     def spine(self, spine: ElementTree.Element, place: _Place) -> None:
         """Lay out a storyline whose children's offsets are local times under *place*."""
@@ -280,7 +287,6 @@ class _Resolver:
             return self.duration_of(pick) if pick is not None else Fraction(0)
         return _seconds(element.get("duration"))
 
-    # -- one element ------------------------------------------------------
 
     def story(self, element, place: _Place, record: Fraction, duration: Fraction, start: Fraction) -> None:
         """Place *element*, which starts at *record* and shows its local time from *start*."""
@@ -288,7 +294,7 @@ class _Resolver:
         lo = max(record, place.window[0])
         hi = min(record + duration, place.window[1])
         enabled = place.enabled and element.get("enabled", "1") != "0"
-        local = replace_place(place, enabled=enabled)
+        local = replace(place, enabled=enabled)
         child_shift = record - start
         if tag == "spine":
             return
@@ -311,7 +317,7 @@ class _Resolver:
             pick = _first_story(element)
             if pick is not None:
                 self.note("auditions read at their active pick")
-                inner = replace_place(place, containers=place.containers + (_describe(element),))
+                inner = replace(place, containers=place.containers + (_describe(element),))
                 self.story_in(pick, inner, record, visible)
         elif tag == "ref-clip":
             self.ref_clip(element, place, visible, child_shift)
@@ -319,7 +325,7 @@ class _Resolver:
             self.mc_clip(element, place, visible, child_shift)
 
     def story_in(self, pick, place: _Place, record, visible) -> None:
-        inner = replace_place(place, window=visible)
+        inner = replace(place, window=visible)
         self.story(pick, inner, record, self.duration_of(pick), _seconds(pick.get("start")))
 
     def anchored(self, element, place: _Place, child_shift: Fraction) -> None:
@@ -335,7 +341,7 @@ class _Resolver:
                 containers=place.containers,
             )
             if child.tag == "spine":
-                inner = replace_place(inner, shift=child_shift + _seconds(child.get("offset")))
+                inner = replace(inner, shift=child_shift + _seconds(child.get("offset")))
                 self.spine(child, inner)
                 continue
             self.story(child, inner, _seconds(child.get("offset")) + child_shift,
@@ -344,7 +350,7 @@ class _Resolver:
     def container(self, element, place: _Place, visible, child_shift, children) -> None:
         """Flatten *element* into its lane-0 children, seen through its visible range."""
         pieces_before = len(self.current.pieces)
-        inner = replace_place(
+        inner = replace(
             place, shift=child_shift, window=visible,
             containers=place.containers + (_describe(element),),
         )
@@ -388,7 +394,7 @@ class _Resolver:
         self.note("compound clips (ref-clip) flattened into the clips they show")
         pieces_before = len(self.current.pieces)
         src_enable = element.get("srcEnable", "all")
-        inner = replace_place(
+        inner = replace(
             place, shift=child_shift, window=visible,
             audio_only=place.audio_only or src_enable == "audio",
             video_only=place.video_only or src_enable == "video",
@@ -418,7 +424,7 @@ class _Resolver:
             )
         self.note("multicam clips (mc-clip) read at their active video angle")
         pieces_before = len(self.current.pieces)
-        inner = replace_place(
+        inner = replace(
             place, shift=child_shift, window=visible, audio_only=place.audio_only or audio,
             containers=place.containers + (f"<mc-clip {element.get('name', '')!r} angle {angle.get('name', '')!r}>",),
         )
@@ -462,7 +468,6 @@ class _Resolver:
         self.current.pieces.append(made)
         self.marks_to(element, child_shift, [made], element.tag)
 
-    # -- markers ----------------------------------------------------------
 
     def mark(self, element, shift: Fraction, on: str) -> _Mark:
         return _Mark(_seconds(element.get("start")) + shift, _seconds(element.get("duration")), element, on)
@@ -485,17 +490,6 @@ class _Resolver:
         for child in element:
             if child.tag in _MARKERS:
                 self.current.loose_marks.append(self.mark(child, shift, on))
-
-
-def replace_place(place: _Place, **changes) -> _Place:
-    from dataclasses import replace
-
-    return replace(place, **changes)
-
-
-def _in_resources(root, element) -> bool:
-    resources = root.find("resources")
-    return resources is not None and any(element is r for r in resources)
 
 
 def _first_story(element) -> ElementTree.Element | None:
@@ -526,10 +520,6 @@ def _retimed(element, local_start: Fraction, duration: Fraction) -> tuple[Fracti
         return begin, None
     speed = (media(local_start + duration) - begin) / duration
     return begin, (None if speed == 1 else speed)
-
-
-# --------------------------------------------------------------------------
-# Lanes
 
 
 def _allocate_lanes(project: _Project, notes: list[str]) -> None:
@@ -576,10 +566,6 @@ def _allocate_lanes(project: _Project, notes: list[str]) -> None:
         notes.append(f"{moved} connected clips or storylines moved to a free lane where they overlapped others")
 
 
-# --------------------------------------------------------------------------
-# The plain dialect the stock adapter reads
-
-
 def _tick_rate(record_times: list[Fraction]) -> int:
     """Ticks a second in which every record time is a whole number.
 
@@ -605,6 +591,17 @@ def _media_url(asset: ElementTree.Element) -> str:
 
 def _plain_document(root, resolver: _Resolver, projects: list[_Project], browser: list[_Piece],
                     event_name: str, ticks: int) -> str:
+    """The resolved projects as the FCPXML the stock adapter reads correctly.
+
+    One event; per project one spine of ``asset-clip`` elements, each named by
+    its piece's key, on its allocated lane, at its record offset. Every time is
+    a whole number of *ticks* written as seconds of a ``1/1s`` format, so the
+    adapter's ``int()`` arithmetic is exact. Each asset appears once for video
+    use and once for audio-only use, since the adapter tells audio by asset.
+    Without projects, the browser clips sit at the root, where the adapter
+    reads a clip list.
+    """
+
     def t(value: Fraction) -> str:
         return f"{round(value * ticks)}s"
 
@@ -673,10 +670,6 @@ def _is_browser_clip(root, element) -> bool:
         if any(child is element for child in event):
             return True
     return any(child is element for child in root)
-
-
-# --------------------------------------------------------------------------
-# Repairing what the adapter built
 
 
 def _repaired_timeline(timeline: otio.schema.Timeline, project: _Project, resources: dict) -> None:
@@ -830,10 +823,6 @@ def _insert_transition(track: otio.schema.Track, cut: _Cut, rate: Fraction) -> N
     )
 
 
-# --------------------------------------------------------------------------
-# Reading
-
-
 def read_fcpxml_text(text: str, path: str = "") -> tuple[otio.core.SerializableObject, list[str]]:
     """Parse FCPXML *text*; returns the timeline(s) it holds and notes on what was repaired.
 
@@ -947,7 +936,7 @@ def write_to_string(input_otio) -> str:
                 originals[key] = item.clone()
                 item.name = key
                 item.markers[:] = []
-    text = _ExactFcpxWriter(document).to_xml()
+    text = _exact_writer_class()(document).to_xml()
     root = ElementTree.fromstring(text)
     _restored_xml(root, originals, _timelines_in(document))
     body = ElementTree.tostring(root, encoding="unicode")
@@ -994,53 +983,59 @@ def _frame_duration(rate: float) -> str:
     return f"{duration.numerator}/{duration.denominator}s"
 
 
-def _stock_writer_class():
-    return otio.adapters.from_name("fcpx_xml").module().FcpxOtio
+@functools.lru_cache(maxsize=None)
+def _exact_writer_class():
+    """The stock writer with exact frame durations, lanes and connected-clip offsets.
+
+    Built on first use, so importing this module does not load the stock adapter.
+    """
+    stock = otio.adapters.from_name("fcpx_xml").module().FcpxOtio
+    return type("ExactFcpxWriter", (stock,), {
+        "_framerate_to_frame_duration": staticmethod(_frame_duration),
+        "_stack_to_sequence": _stack_to_sequence,
+        "_find_parent_element": _find_parent_element,
+        "_offset_based_on_parent": _offset_based_on_parent,
+    })
 
 
-class _ExactFcpxWriter(_stock_writer_class()):
-    """The stock writer with exact frame durations and connected-clip offsets."""
+def _stack_to_sequence(writer, stack, compound_clip=False):
+    """``FcpxOtio._stack_to_sequence`` with each track in its lane (see :func:`_lanes_for`)."""
+    duration = stack.duration()
+    sequence = ElementTree.Element("sequence", {
+        "duration": writer._calculate_rational_number(duration.value, duration.rate),
+        "format": str(writer._find_or_create_format_from(stack).get("id")),
+    })
+    spine = ElementTree.SubElement(sequence, "spine")
+    for lane, track in _track_lanes(stack):
+        writer._track_for_spine(track, lane, spine, compound_clip)
+    return sequence
 
-    @staticmethod
-    def _framerate_to_frame_duration(framerate):
-        return _frame_duration(framerate)
 
-    def _stack_to_sequence(self, stack, compound_clip=False):
-        # Tracks named by their FCPXML lane (as read) keep it; others are numbered
-        # outward from the primary storyline in track order, audio below it.
-        duration = stack.duration()
-        sequence = ElementTree.Element("sequence", {
-            "duration": self._calculate_rational_number(duration.value, duration.rate),
-            "format": str(self._find_or_create_format_from(stack).get("id")),
-        })
-        spine = ElementTree.SubElement(sequence, "spine")
-        for lane, track in _track_lanes(stack):
-            self._track_for_spine(track, lane, spine, compound_clip)
-        return sequence
+def _find_parent_element(writer, spine, trimmed_range, format_id):
+    """The primary element a connected clip starting at *trimmed_range* hangs off, compared exactly.
 
-    def _find_parent_element(self, spine, trimmed_range, format_id):
-        at = Fraction(trimmed_range.to_seconds()).limit_denominator(10**6)
-        last = None
-        for item in spine:
-            if item.tag not in ("clip", "asset-clip", "gap", "ref-clip") or item.get("lane") is not None:
-                continue
-            offset = _seconds(item.get("offset"))
-            last = item
-            if offset <= at < offset + _seconds(item.get("duration")):
-                return item
-        # Past the end of the primary storyline: hang it off a gap that reaches it.
-        end = (_seconds(last.get("offset")) + _seconds(last.get("duration"))) if last is not None else Fraction(0)
-        gap = ElementTree.SubElement(spine, "gap", {
-            "name": "Gap", "offset": _fraction_text(end), "start": "3600s",
-            "duration": _fraction_text(at - end + 1),
-        })
-        return gap
+    Past the end of the primary storyline, a gap is added to reach it.
+    """
+    at = Fraction(trimmed_range.to_seconds()).limit_denominator(10**6)
+    last = None
+    for item in spine:
+        if item.tag not in ("clip", "asset-clip", "gap", "ref-clip") or item.get("lane") is not None:
+            continue
+        offset = _seconds(item.get("offset"))
+        last = item
+        if offset <= at < offset + _seconds(item.get("duration")):
+            return item
+    end = (_seconds(last.get("offset")) + _seconds(last.get("duration"))) if last is not None else Fraction(0)
+    return ElementTree.SubElement(spine, "gap", {
+        "name": "Gap", "offset": _fraction_text(end), "start": "3600s",
+        "duration": _fraction_text(at - end + 1),
+    })
 
-    def _offset_based_on_parent(self, child, parent, default_format_id):
-        offset = (
-            _seconds(child.get("offset")) - _seconds(parent.get("offset")) + _seconds(parent.get("start"))
-        )
-        return otio.opentime.RationalTime(offset.numerator, offset.denominator)
+
+def _offset_based_on_parent(writer, child, parent, default_format_id):
+    """A connected clip's offset in its parent's local time, exactly (the stock one truncates to frames)."""
+    offset = _seconds(child.get("offset")) - _seconds(parent.get("offset")) + _seconds(parent.get("start"))
+    return otio.opentime.RationalTime(offset.numerator, offset.denominator)
 
 
 def _track_lanes(stack) -> list[tuple[int, otio.schema.Track]]:

@@ -394,3 +394,62 @@ def test_carried_facts_is_pure_and_drops_only_the_source_structure():
     assert "otio_tools" not in clip["metadata"]
     assert before["tracks"][0]["children"][0]["metadata"]["otio_tools"]["fcpxml"]["containers"]
     assert clip["record"] == before["tracks"][0]["children"][0]["record"]
+
+
+def _built_timeline() -> otio.schema.Timeline:
+    """A timeline as another format's reader makes it: track names, references and colours FCPXML lacks."""
+    rate = 30000 / 1001
+
+    def rt(frames):
+        return otio.opentime.RationalTime(frames, rate)
+
+    def clip(name, url, start, frames, **kwargs):
+        reference = otio.schema.ExternalReference(target_url=url) if url else otio.schema.MissingReference()
+        return otio.schema.Clip(name=name, media_reference=reference,
+                                source_range=otio.opentime.TimeRange(rt(start), rt(frames)), **kwargs)
+
+    v1 = otio.schema.Track(name="V1")
+    v1.append(clip("shot 010", "file:///media/shot_010.mov", 100, 48))
+    v1.append(otio.schema.Transition(name="", in_offset=rt(6), out_offset=rt(6)))
+    v1.append(clip("shot 020", "file:///media/it's_020.mov", 200, 72))
+    v1[-1].effects.append(otio.schema.LinearTimeWarp(name="speed", time_scalar=2.0))
+    v1[-1].markers.append(otio.schema.Marker(
+        name="fix", marked_range=otio.opentime.TimeRange(rt(210), rt(1)),
+        color=otio.schema.MarkerColor.BLUE, comment="grade"))
+    v1.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(rt(0), rt(24))))
+    v1.append(clip("offline", None, 0, 24))
+    v2 = otio.schema.Track(name="V2")
+    v2.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(rt(0), rt(30))))
+    v2.append(clip("insert", "file:///media/insert.mov", 0, 24, metadata={"cmx_3600": {"reel": "AX"}}))
+    empty = otio.schema.Track(name="V3")
+    a1 = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
+    a1.append(clip("music", "file:///media/music.wav", 0, 120))
+    return otio.schema.Timeline(name="built", tracks=[v1, v2, empty, a1])
+
+
+def test_a_timeline_from_another_format_round_trips_on_what_fcpxml_carries():
+    assert _round_trip_differences(_built_timeline()) == []
+
+
+def test_carried_facts_turn_tracks_into_lanes_and_drop_what_fcpxml_lacks():
+    timeline = _built_timeline()
+    carried = carried_facts(timeline_facts(timeline, 30000 / 1001))
+    assert [(t["name"], t["kind"]) for t in carried["tracks"]] == [("-1", "Audio"), ("0", "Video"), ("1", "Video")]
+    primary = carried["tracks"][1]["children"]
+    assert primary[1]["name"] == "Cross Dissolve" and primary[1]["transition_type"] == "SMPTE_Dissolve"
+    assert primary[2]["markers"][0]["color"] == "PURPLE" and primary[2]["markers"][0]["comment"] == "grade"
+    assert primary[2]["effects"] == [
+        {"type": "LinearTimeWarp", "name": "timeMap", "effect_name": "LinearTimeWarp", "time_scalar": 2.0}
+    ]
+    assert carried["tracks"][2]["children"][1]["metadata"] == {}
+    assert carried["global_start"] == 0
+
+
+def test_a_marker_on_a_gap_is_written_into_the_gap_and_comes_back():
+    _, document, _ = _read("fcpx_project.fcpxml")
+    timeline = timeline_of(document)
+    assert [m.name for m in timeline.tracks.markers] == ["Marker 9"]
+    again = timeline_of(read_fcpxml_text(write_to_string(document))[0])
+    assert [(m.name, m.metadata["otio_tools"]["fcpxml"]["on"]) for m in again.tracks.markers] == [("Marker 9", "gap")]
+    assert _seconds(again.tracks.markers[0].marked_range.start_time) == _seconds(
+        timeline.tracks.markers[0].marked_range.start_time)
