@@ -504,7 +504,7 @@ def scenario_dissolve_between_shots() -> otio.schema.Timeline:
     dissolve = otio.schema.Transition(name="dissolve", transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
                                       in_offset=rt(6), out_offset=rt(6))
     return one_track("dissolve_between_shots",
-                     [demo_clip("shot_040", 86, 30), dissolve, demo_clip("shot_050", 10, 24)])
+                     [demo_clip("shot_040", 80, 30), dissolve, demo_clip("shot_050", 10, 24)])
 
 
 def scenario_gap_black_frames() -> otio.schema.Timeline:
