@@ -354,19 +354,19 @@ class _Resolver:
             place, shift=child_shift, window=visible,
             containers=place.containers + (_describe(element),),
         )
-        for child, record in self.held(children, child_shift):
-            self.story(child, inner, record, self.duration_of(child), _seconds(child.get("start")))
+        held = self.held(children, child_shift)
+        if element.tag == "clip" and element.find("timeMap") is not None and len(held) == 1 \
+                and held[0][0].tag in ("video", "audio", "asset-clip"):
+            self.retimed_component(element, held[0][0], inner, visible, child_shift)
+        else:
+            for child, record in held:
+                self.story(child, inner, record, self.duration_of(child), _seconds(child.get("start")))
         made = [p for p in self.current.pieces[pieces_before:] if p.lane == place.lane]
         if element.tag == "clip" and len(made) == 1 and made[0].element in ("video", "audio", "asset-clip"):
             # A clip wrapping one media component is that clip, under its own name.
             made[0].name = element.get("name", made[0].name)
             made[0].element = "clip"
             made[0].containers = place.containers
-            clip_local = made[0].record - child_shift
-            media, speed = _retimed(element, clip_local, made[0].duration)
-            if speed is not None or media != clip_local:
-                made[0].source += media - clip_local
-                made[0].speed = speed
         elif element.tag == "sync-clip":
             self.note("synchronised clips read as the clips they hold")
         self.marks_to(element, child_shift, made, element.tag)
@@ -386,6 +386,24 @@ class _Resolver:
                 inner = shift + _seconds(gap.get("offset")) - _seconds(gap.get("start"))
                 return [(media[0], _seconds(media[0].get("offset")) + inner)]
         return [(c, _seconds(c.get("offset")) + shift) for c in story]
+
+    def retimed_component(self, clip, component, place: _Place, visible, child_shift) -> None:
+        """The media component of a retimed ``clip``.
+
+        The clip's ``timeMap`` turns its local time into the time its
+        component is laid out in, so the component's offset and start are
+        compared with the mapped time, not the clip's own.
+        """
+        lo, hi = visible
+        mapped, speed = _retimed(clip, lo - child_shift, hi - lo)
+        source = _seconds(component.get("start")) + mapped - _seconds(component.get("offset"))
+        made = self.piece(component, place, lo, source, visible, child_shift, speed=speed, marks=False)
+        if made is not None and speed:
+            # Component markers are in mapped time: back to record time at the clip's speed.
+            for child in component:
+                if child.tag in _MARKERS:
+                    record = lo + (_seconds(child.get("start")) - source) / speed
+                    made.markers.append(_Mark(record, _seconds(child.get("duration")), child, component.tag))
 
     def ref_clip(self, element, place: _Place, visible, child_shift) -> None:
         media = self.resource(element, "media")
@@ -440,7 +458,12 @@ class _Resolver:
             )
         return found
 
-    def piece(self, element, place: _Place, record, start, visible, child_shift) -> None:
+    def piece(self, element, place: _Place, record, start, visible, child_shift,
+              speed: Fraction | None = None, marks: bool = True) -> _Piece | None:
+        """A clip from a media (or generator) element; *start* is the media time at *record*.
+
+        Without *speed*, the element's own ``timeMap`` (if any) gives it.
+        """
         lo, hi = visible
         resource = self.resources.get(element.get("ref", ""))
         generator = None
@@ -454,9 +477,11 @@ class _Resolver:
             if resource.get("hasVideo", "0") != "1":
                 audio_only = True
         if audio_only and place.video_only:
-            return
-        local_start = start + (lo - record)
-        source, speed = _retimed(element, local_start, hi - lo)
+            return None
+        if speed is None:
+            source, speed = _retimed(element, start + (lo - record), hi - lo)
+        else:
+            source = start
         self.count += 1
         made = _Piece(
             key=_KEY.format(self.count), group=place.group + (":audio" if audio_only else ""),
@@ -466,7 +491,9 @@ class _Resolver:
             audio_only=audio_only, speed=speed, containers=place.containers,
         )
         self.current.pieces.append(made)
-        self.marks_to(element, child_shift, [made], element.tag)
+        if marks:
+            self.marks_to(element, child_shift, [made], element.tag)
+        return made
 
 
     def mark(self, element, shift: Fraction, on: str) -> _Mark:
@@ -807,6 +834,11 @@ def _insert_transition(track: otio.schema.Track, cut: _Cut, rate: Fraction) -> N
             break
         position += item.duration().rescaled_to(float(rate)).value
     else:
+        if target > position + 1e-4:
+            # A storyline that ends in a gap and a transition: the adapter leaves out the gap.
+            track.append(otio.schema.Gap(source_range=otio.opentime.TimeRange(
+                _time(Fraction(0), rate), otio.opentime.RationalTime(target - position, float(rate)))))
+            position = target
         if abs(position - target) < 1e-4:
             index = len(track)
     if index is None:

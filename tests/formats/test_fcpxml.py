@@ -48,7 +48,7 @@ CORPUS_OUTCOMES = {
     "MulticamSampleWithCuts.fcpxml": (1, 0, 7, 0, NTSC_24),
     "Occlusion.fcpxml": (1, 0, 4, 0, 24),
     "SyncClip.fcpxml": (1, 1, 2, 0, 25),
-    "TimelineSample.fcpxml": (3, 3, 85, 19, NTSC_24),
+    "TimelineSample.fcpxml": (3, 3, 96, 23, NTSC_24),
     "TimelineWithSecondaryStoryline.fcpxml": (2, 1, 44, 1, NTSC_24),
     "TransitionMarkers1.fcpxml": (1, 0, 3, 4, 24),
     "TransitionMarkers2.fcpxml": (1, 0, 2, 2, 24),
