@@ -38,7 +38,7 @@ __all__ = ["FormatAnalyser", "FormatSettings", "format_differences", "format_fin
 class FormatSettings:
     """Tolerances of the format check."""
 
-    rate_tolerance: float = setting(0.001, 0.0, 0.1, "relative frame-rate difference that is a different rate")
+    rate_tolerance: float = setting(0.0002, 0.0, 0.1, "relative frame-rate difference that is a different rate (23.976 vs 24 is 0.001)")
     aspect_tolerance: float = setting(0.01, 0.0, 0.2, "relative display-aspect difference that is a different aspect")
 
     def __post_init__(self) -> None:

@@ -10,8 +10,9 @@ frames are one event. An event is a morph when it is short (at most
 ``max_seconds``) and the picture *recovers*: the frame after the event is
 closer to the frame before it than ``recovery`` times the event's peak
 change (a glitch that comes and goes, unlike a whip-pan or an unmarked
-cut, which do not come back). Transitions where the mean luma jumps by more
-than ``max_luma_step`` levels are left to the flash analysers.
+cut, which do not come back). Transitions to or from a nearly flat frame
+(grey spread under ``min_contrast`` levels: a white or black flash frame)
+carry no structure to break and are left to the flash analysers.
 
 Where it fails: a real fast movement that returns (a hand waved through the
 frame) reads as a morph; a slow drift of identity over seconds (the most
@@ -42,7 +43,7 @@ class MorphSettings:
     max_gap: int = setting(2, 0, 12, "quiet transitions allowed inside one event")
     max_seconds: float = setting(0.6, 0.05, 5.0, "longest event, in seconds, that is a glitch rather than a change")
     recovery: float = setting(0.5, 0.05, 1.0, "before/after change over the event's peak below which the picture recovered")
-    max_luma_step: float = setting(20.0, 1.0, 255.0, "mean luma step (0-255) above which a transition is a flash, not a morph")
+    min_contrast: float = setting(6.0, 0.0, 100.0, "grey spread (0-255) under which a frame is flat (a flash), not judged")
     error_factor: float = setting(3.0, 1.0, 20.0, "peak over threshold from which a morph is an error")
 
     def __post_init__(self) -> None:
@@ -84,10 +85,10 @@ class MorphAnalyser(ShotAnalyser):
             grey = shot_grey(shot, idx)
             z = standardised(grey)
             change = structure_changes(z)
-            luma_step = np.abs(np.diff(grey.mean(axis=(1, 2))))
+            textured = grey.std(axis=(1, 2)) >= s.min_contrast
             baseline = float(np.median(change))
             limit = max(s.min_change, s.factor * baseline)
-            breaks = (change > limit) & (luma_step <= s.max_luma_step)
+            breaks = (change > limit) & textured[1:] & textured[:-1]
             frames = shot.body_frames[idx]
             rows.extend({"analyser": self.name, "track": shot.track, "clip": shot.clip, "frame": int(f), "change": float(c),
                          "threshold": limit} for f, c in zip(frames[1:], change))
