@@ -1,0 +1,159 @@
+"""Write a reviewed timeline: the editor's own timeline with the findings as markers, and marker sidecars.
+
+The output is the input document (same format unless the output's suffix
+names another) with one marker per finding in that format's dialect
+(:mod:`otio_tools.rewrite.dialects`). It is written atomically, read back and
+checked (:mod:`otio_tools.rewrite.verification`) before it replaces anything.
+EDL and AAF outputs also get the marker sidecars (:mod:`otio_tools.rewrite.sidecars`):
+an EDL's ``LOC`` lines carry no duration or comment, and the installed AAF
+writer writes no markers at all, so for AAF only the sidecars are written.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import opentimelineio as otio
+
+from otio_tools.cuts import TimelineCuts, timeline_cuts
+from otio_tools.errors import TimelineWriteError
+from otio_tools.findings import Finding
+from otio_tools.formats import format_for_suffix, format_named
+from otio_tools.outputs import atomic_write_text
+from otio_tools.rewrite.dialects import DIALECTS, dialect_for
+from otio_tools.rewrite.markers import finding_markers, timeline_with_findings
+from otio_tools.rewrite.sidecars import (
+    avid_marker_list,
+    read_avid_marker_list,
+    read_resolve_marker_edl,
+    resolve_marker_edl,
+)
+from otio_tools.rewrite.verification import rewrite_differences
+from otio_tools.timeline_io import TimelineFile, timeline_of, write_timeline
+
+__all__ = ["Rewritten", "write_reviewed", "write_timeline_with_findings", "SIDECAR_FORMATS"]
+
+SIDECAR_FORMATS = ("edl", "aaf")
+"""Output formats that also get the Resolve marker EDL and the Avid marker list."""
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """What was written: ``paths`` by role (``timeline``, ``resolve_markers``, ``avid_markers``), and notes."""
+
+    paths: Mapping[str, str]
+    markers: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def write_reviewed(result, output: str | os.PathLike, *, format: str | None = None, overwrite: bool = False,
+                   merge: bool = False) -> Rewritten:
+    """Write *result*'s timeline (a review's ``ReviewResult``) with its findings as markers to *output*."""
+    return write_timeline_with_findings(result.timeline_file, result.findings, output, format=format,
+                                        overwrite=overwrite, merge=merge, cuts=result.cuts)
+
+
+def write_timeline_with_findings(
+    timeline_file: TimelineFile,
+    findings: Iterable[Finding],
+    output: str | os.PathLike,
+    *,
+    format: str | None = None,
+    overwrite: bool = False,
+    merge: bool = False,
+    cuts: TimelineCuts | None = None,
+) -> Rewritten:
+    """Write *timeline_file* with *findings* as markers to *output*, verified; earlier review markers replaced.
+
+    *format* defaults to the one *output*'s suffix names, else the input's.
+    Raises ``TimelineWriteError`` when the format keeps no marker, when a file
+    exists and not *overwrite*, or when what was written reads back different.
+    """
+    output = os.fspath(output)
+    fmt = _output_format(output, format, timeline_file)
+    cuts = cuts or timeline_cuts(timeline_file.timeline)
+    findings = tuple(findings)
+    specs = finding_markers(findings, merge=merge)
+    paths: dict[str, str] = {}
+    notes: list[str] = []
+    if fmt in SIDECAR_FORMATS:
+        paths.update(_write_sidecars(specs, output, cuts, overwrite))
+    if fmt == "aaf":
+        notes.append(
+            f"{output}: not written: the installed AAF writer writes no markers; import "
+            f"{paths['avid_markers']} in Media Composer's Markers window, or {paths['resolve_markers']} "
+            "in Resolve (Timeline Markers from EDL)"
+        )
+        return Rewritten(paths, len(specs), tuple(notes))
+    dialect = dialect_for(fmt)
+    if dialect is None:
+        raise TimelineWriteError(
+            f"{output}: review markers cannot be written as {fmt}; write one of: "
+            f"{', '.join([*DIALECTS, 'aaf'])} (e.g. -o NAME.otio)"
+        )
+    document = _document_with_findings(timeline_file, findings, cuts, dialect, merge)
+    original = timeline_file.timeline
+
+    def verify(written_document) -> None:
+        differences = rewrite_differences(original, timeline_of(written_document), specs, fmt, cuts.rate)
+        if differences:
+            raise TimelineWriteError(
+                f"{output}: the written {fmt} file is not the input plus its review markers: {differences[0]}"
+                + (f" (and {len(differences) - 1} more)" if len(differences) > 1 else "")
+            )
+
+    paths["timeline"] = write_timeline(document, output, format=fmt, overwrite=overwrite, rate=timeline_file.rate,
+                                       verify=verify)
+    return Rewritten(paths, len(specs), tuple(notes))
+
+
+def _output_format(output: str, format: str | None, timeline_file: TimelineFile) -> str:
+    if format:
+        return format_named(format).name
+    by_suffix = format_for_suffix(os.path.splitext(output.rstrip("/"))[1])
+    if by_suffix is not None:
+        return by_suffix.name
+    suffix = os.path.splitext(output)[1].lower()
+    if suffix in timeline_file.format.suffixes:
+        return timeline_file.format.name
+    raise TimelineWriteError(f"{output}: cannot tell the format from the suffix; name it with --to or a suffix")
+
+
+def _document_with_findings(timeline_file, findings, cuts, dialect, merge):
+    timeline = timeline_with_findings(
+        timeline_file.timeline, findings, rate=cuts.rate, on_clips=dialect.on_clips, merge=merge,
+        timecode=cuts.timecode, dialect=dialect.adorn,
+    )
+    document = timeline_file.document
+    if document is timeline_file.timeline:
+        return timeline
+    if isinstance(document, otio.schema.SerializableCollection):
+        copied = document.deepcopy()
+        for index, item in enumerate(copied):
+            if isinstance(item, otio.schema.Timeline):
+                copied[index] = timeline
+                return copied
+    raise TimelineWriteError(
+        f"{timeline_file.path}: is a clip list, not a timeline; review markers need a timeline to sit on"
+    )
+
+
+def _write_sidecars(specs, output: str, cuts: TimelineCuts, overwrite: bool) -> dict[str, str]:
+    stem = os.path.splitext(output.rstrip("/"))[0]
+    texts = {
+        "resolve_markers": (f"{stem}.resolve-markers.edl",
+                            resolve_marker_edl(specs, cuts.name or os.path.basename(stem), cuts.timecode,
+                                               cuts.drop_frame)),
+        "avid_markers": (f"{stem}.avid-markers.txt", avid_marker_list(specs, cuts.timecode)),
+    }
+    readers = {"resolve_markers": read_resolve_marker_edl, "avid_markers": read_avid_marker_list}
+    wanted = [cuts.timecode(spec.start) for spec in specs]
+    for role, (path, text) in texts.items():
+        read = [entry["timecode"] for entry in readers[role](text)]
+        if read != wanted:
+            raise TimelineWriteError(f"{path}: the {role.replace('_', ' ')} do not read back at the findings' timecodes")
+        if os.path.exists(path) and not overwrite:
+            raise TimelineWriteError(f"{path}: already exists; choose another output (-o) or remove it")
+    return {role: atomic_write_text(path, text) for role, (path, text) in texts.items()}
