@@ -27,7 +27,8 @@ sequence rate (``30000/1001`` for 29.97), and names, generators, retimes,
 disabled clips, transitions and markers are put back from the resolved
 elements. ``read_fcpxml_text`` returns notes on each repair.
 
-Writing uses the stock writer and repairs what it loses that FCPXML can carry;
+Writing uses the stock writer on a prepared copy and repairs its XML where
+it loses what FCPXML can carry (see :func:`write_to_string`);
 :func:`carried_facts` states what survives a round trip.
 """
 
@@ -941,36 +942,34 @@ def read_from_string(input_str: str) -> otio.core.SerializableObject:
 def write_to_string(input_otio) -> str:
     """OTIO adapter entry point: FCPXML from the stock writer, with what it loses put back.
 
-    The stock writer is given a copy in which every clip is named by a key and
-    generators stand in as missing media; it runs with exact frame durations
-    and exact connected-clip offsets (it otherwise writes an empty
-    ``frameDuration`` for 29.97 and truncates offsets to whole frames of an
-    integer rate). Its XML then gets back the clip names, ``enabled="0"``,
-    markers with their notes, completion and chapter kind, titles and
-    generators, transitions of the primary storyline, and the sequence's
-    ``tcStart``.
+    The stock writer is given a copy in which every clip is named by a key
+    and media it cannot handle stands in as missing; it runs with exact frame
+    durations, lanes and connected-clip offsets (it otherwise writes an empty
+    ``frameDuration`` for 29.97, truncates offsets to whole frames of an
+    integer rate and reverses audio lanes). Its XML then gets back, by key,
+    the names, ``enabled="0"``, markers with their notes, completion and
+    chapter kind, titles and generators, speed changes, media placement for
+    timecoded media and stills, transitions (connected tracks with
+    transitions become secondary storylines), timeline markers on gaps and
+    transitions, and the sequence's ``tcStart``.
     """
     document = input_otio.clone()
+    timelines = _timelines_in(document)
+    items = [i for t in timelines for i in t.find_children()] if timelines else list(
+        document.find_children() if isinstance(document, otio.schema.SerializableCollection) else []
+    )
     originals: dict[str, otio.core.Composable] = {}
-    for timeline in _timelines_in(document):
-        for item in timeline.find_children():
-            if isinstance(item, (otio.schema.Clip, otio.schema.Stack)):
-                key = _KEY.format(len(originals) + 1)
-                originals[key] = item.clone()
-                item.name = key
-                item.markers[:] = []
-                if isinstance(item, otio.schema.Clip):
-                    _writable_clip(item)
-    if not _timelines_in(document):
-        for item in document.find_children() if hasattr(document, "find_children") else []:
+    for item in items:
+        if isinstance(item, (otio.schema.Clip, otio.schema.Stack)):
+            key = _KEY.format(len(originals) + 1)
+            originals[key] = item.clone()
+            item.name = key
+            item.markers[:] = []
             if isinstance(item, otio.schema.Clip):
-                key = _KEY.format(len(originals) + 1)
-                originals[key] = item.clone()
-                item.name = key
-                item.markers[:] = []
+                _writable_clip(item)
     text = _exact_writer_class()(document).to_xml()
     root = ElementTree.fromstring(text)
-    _restored_xml(root, originals, _timelines_in(document))
+    _restored_xml(root, originals, timelines)
     body = ElementTree.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n' + body + "\n"
 

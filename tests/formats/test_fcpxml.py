@@ -210,6 +210,18 @@ def test_retimed_clip_keeps_its_speed_and_mapped_source():
     assert clip.source_range.start_time.to_seconds() == pytest.approx(float(F(427683, 30000) * speed))
 
 
+def test_retimed_clip_finds_its_component_in_mapped_time():
+    timeline, _, _ = _read("TimelineSample.fcpxml")
+    clip = next(c for c in timeline.find_clips() if c.name == "Choc Display Case Broll2.mov")
+    # timeMap 1148147/30480s -> 1148147/24000s, 125625448/3048000s -> 1256255/24000s; the clip starts at
+    # local 936936/24000s; its video sits at offset = start = 1148147/24000s of that mapped time.
+    t0, v0, t1, v1 = F(1148147, 30480), F(1148147, 24000), F(125625448, 3048000), F(1256255, 24000)
+    speed = (v1 - v0) / (t1 - t0)
+    mapped = v0 + (F(936936, 24000) - t0) * speed
+    assert _seconds(clip.source_range.start_time) == pytest.approx(mapped, abs=1e-6)
+    assert [e.time_scalar for e in clip.effects] == [pytest.approx(float(speed))]
+
+
 def test_reversed_clip_reads_with_negative_speed():
     timeline, _, _ = _read("TimelineSample.fcpxml")
     clip = next(c for c in timeline.find_clips() if c.name == "Signage 3.mov")
