@@ -23,7 +23,7 @@ import hashlib
 import json
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable
@@ -313,7 +313,7 @@ def build_short(corpus: Path, out: Path) -> tuple[otio.schema.Timeline, dict[str
         frames_of[item.name] = frames
         clip = media_clip(item.name, f"media/{item.name}.mp4", item.source_start, item.duration,
                           len(frames))
-        clip.metadata["otio_tools_sample"] = {"source": item.source, "note": item.note}
+        clip.metadata["generated_from"] = {"corpus_file": item.source, "note": item.note}
         track.append(clip)
     return timeline, frames_of
 
