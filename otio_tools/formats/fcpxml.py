@@ -68,6 +68,11 @@ _KEY = "otio_tools:{}"
 # Transitions carry no ``start``; the markers Final Cut Pro writes inside them
 # count from 3600s, the local start it gives generators and gaps.
 _TRANSITION_LOCAL_START = Fraction(3600)
+# ``srcFrameRate`` values Final Cut Pro writes rounded, as exact rates.
+_NTSC_RATES = {
+    "23.98": Fraction(24000, 1001), "29.97": Fraction(30000, 1001),
+    "47.95": Fraction(48000, 1001), "59.94": Fraction(60000, 1001),
+}
 # The window of a top-level storyline: nothing is cut off (seconds).
 _EVERYWHERE = (Fraction(-10**9), Fraction(10**9))
 
@@ -479,7 +484,10 @@ class _Resolver:
                 audio_only = True
         if audio_only and place.video_only:
             return None
-        if speed is None:
+        conformed = self.conform_speed(element) if speed is None else None
+        if conformed is not None:
+            source, speed = start + (lo - record) * conformed, conformed
+        elif speed is None:
             source, speed = _retimed(element, start + (lo - record), hi - lo)
         else:
             source = start
@@ -492,9 +500,32 @@ class _Resolver:
             audio_only=audio_only, speed=speed, containers=place.containers,
         )
         self.current.pieces.append(made)
-        if marks:
+        if conformed is not None:
+            # Its markers are media times too: back to record time at the conformed speed.
+            for child in element:
+                if child.tag in _MARKERS:
+                    at = record + (_seconds(child.get("start")) - start) / conformed
+                    made.markers.append(_Mark(at, _seconds(child.get("duration")), child, element.tag))
+        elif marks:
             self.marks_to(element, child_shift, [made], element.tag)
         return made
+
+    def conform_speed(self, element) -> Fraction | None:
+        """The speed of media conformed frame for frame to the sequence rate, or None.
+
+        ``<conform-rate srcFrameRate="25"/>`` (``scaleEnabled`` defaults to 1)
+        in a 24 fps sequence plays each media frame for one sequence frame:
+        speed 24/25. The clip's ``start`` and its markers are then media times
+        (in the corpus, 24With25Media's clip ends exactly at its asset's end
+        only when read this way).
+        """
+        conform = element.find("conform-rate")
+        if conform is None or conform.get("scaleEnabled", "1") == "0" or not conform.get("srcFrameRate"):
+            return None
+        text = conform.get("srcFrameRate")
+        source_rate = _NTSC_RATES.get(text) or Fraction(text)
+        speed = self.current.rate / source_rate
+        return None if speed == 1 else speed
 
 
     def mark(self, element, shift: Fraction, on: str) -> _Mark:

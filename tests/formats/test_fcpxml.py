@@ -222,6 +222,21 @@ def test_retimed_clip_finds_its_component_in_mapped_time():
     assert [e.time_scalar for e in clip.effects] == [pytest.approx(float(speed))]
 
 
+@pytest.mark.parametrize(
+    "name, index, speed",
+    [("24With25Media.fcpxml", 0, F(24, 25)), ("DisabledClips.fcpxml", 2, F(24) / NTSC_24)],
+    ids=["25 fps media in 24", "23.976 media in 24"],
+)
+def test_rate_conformed_media_plays_frame_for_frame_to_its_asset_end(name, index, speed):
+    timeline, _, _ = _read(name)
+    clip = _clips(_track(timeline, "0"))[index]
+    assert [e.time_scalar for e in clip.effects] == [pytest.approx(float(speed))]
+    asset_end = clip.media_reference.available_range.end_time_exclusive()
+    played = _seconds(clip.source_range.start_time) + _seconds(clip.source_range.duration) * speed
+    # Within a millisecond: FCP rounds asset durations to milliseconds.
+    assert abs(played - _seconds(asset_end)) < F(1, 1000)
+
+
 def test_reversed_clip_reads_with_negative_speed():
     timeline, _, _ = _read("TimelineSample.fcpxml")
     clip = next(c for c in timeline.find_clips() if c.name == "Signage 3.mov")
