@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -250,10 +251,13 @@ def _line_quoted(message: str, lines: list[str]) -> int | None:
 
 @contextlib.contextmanager
 def _adapter_output():
-    """Capture what an adapter prints, so the library itself never prints."""
+    """Capture what an adapter prints or warns, so the library itself never prints."""
     said = io.StringIO()
-    with contextlib.redirect_stdout(said):
+    with contextlib.redirect_stdout(said), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         yield said
+    for warning in caught:
+        said.write(f"{warning.message}\n")
 
 
 def _said_lines(said: io.StringIO) -> list[str]:

@@ -16,7 +16,8 @@ xmeml carries them:
 - source ranges of clips whose media is one file used with different
   timecodes: the writer writes one ``<file>`` per path (with the first use's
   timecode) but computes each clip's ``<in>`` from its own; every use of a
-  path is given the first use's available range before writing.
+  path is given the first use's available range before writing (or, where
+  no use has one, which the writer cannot take, the span the uses cover).
 """
 
 from __future__ import annotations
@@ -138,13 +139,26 @@ def _comments_to_elements(document) -> None:
 
 
 def _share_file_ranges(document) -> None:
-    first: dict[str, otio.opentime.TimeRange | None] = {}
+    """Give every use of a media path one available range: the first use's, or all uses' span."""
+    clips_by_url: dict[str, list] = {}
     for clip in document.find_clips():
-        ref = clip.media_reference
-        if isinstance(ref, otio.schema.ExternalReference):
-            available = first.setdefault(ref.target_url, ref.available_range)
-            if available is not None and ref.available_range != available:
-                ref.available_range = available
+        if isinstance(clip.media_reference, otio.schema.ExternalReference):
+            clips_by_url.setdefault(clip.media_reference.target_url, []).append(clip)
+    for clips in clips_by_url.values():
+        available = next(
+            (c.media_reference.available_range for c in clips if c.media_reference.available_range), None
+        )
+        if available is None:
+            # FCP7 needs a file duration; without one, the span the clips use stands in.
+            ranges = [c.source_range for c in clips if c.source_range is not None]
+            if not ranges:
+                continue
+            available = ranges[0]
+            for extra in ranges[1:]:
+                available = available.extended_by(extra)
+        for clip in clips:
+            if clip.media_reference.available_range != available:
+                clip.media_reference.available_range = available
 
 
 def _links_by_id(document) -> dict[str, object]:

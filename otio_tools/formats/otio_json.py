@@ -26,11 +26,17 @@ _NAMED_COLOURS = {
 
 
 def read_from_string(input_str: str) -> otio.core.SerializableObject:
-    """Deserialize OTIO JSON, stepping newer schema versions down where needed."""
+    """Deserialize OTIO JSON, stepping newer schema versions down where needed.
+
+    The text is parsed by Python's ``json`` first: it raises ``JSONDecodeError``
+    with the line and column of a damaged file, and ``RecursionError`` for
+    nesting deep enough to crash OTIO's own parser (it overflows the C stack
+    and takes the process down).
+    """
+    data = json.loads(input_str)
     try:
         return otio.adapters.read_from_string(input_str, adapter_name="otio_json")
     except otio.exceptions.UnsupportedSchemaError:
-        data = json.loads(input_str)
         return otio.adapters.read_from_string(
             json.dumps(downgraded_to_supported_schemas(data)), adapter_name="otio_json"
         )
