@@ -896,7 +896,14 @@ def read_fcpxml_text(text: str, path: str = "") -> tuple[otio.core.SerializableO
     timeline. *path* is only used in messages.
     """
     where = path or "FCPXML document"
-    root = ElementTree.fromstring(text)
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        line, column = exc.position
+        raise TimelineReadError(
+            f"{where}: not well-formed XML at line {line}, column {column + 1}; "
+            "the file is damaged or cut short: export it again from Final Cut Pro"
+        ) from exc
     if root.tag != "fcpxml":
         raise TimelineReadError(f"{where}: the root element is <{root.tag}>, not <fcpxml>; export FCPXML from Final Cut Pro")
     notes: list[str] = []
@@ -928,7 +935,7 @@ def read_fcpxml_text(text: str, path: str = "") -> tuple[otio.core.SerializableO
             _repaired_timeline(timeline, project, resolver.resources)
         if len(events) > 1:
             notes.append(f"projects of {len(events)} events read into one collection")
-        if projects and any(pr.rate.denominator != 1 for pr in projects):
+        if any(pr.rate.denominator != 1 for pr in projects):
             notes.append("NTSC rates kept exact (the stock adapter truncates them to whole frames per second)")
     else:
         rate = _browser_rate(root, resolver)

@@ -480,3 +480,12 @@ def test_a_marker_on_a_gap_is_written_into_the_gap_and_comes_back():
     assert [(m.name, m.metadata["otio_tools"]["fcpxml"]["on"]) for m in again.tracks.markers] == [("Marker 9", "gap")]
     assert _seconds(again.tracks.markers[0].marked_range.start_time) == _seconds(
         timeline.tracks.markers[0].marked_range.start_time)
+
+
+def test_damaged_xml_is_refused_with_its_line_and_column():
+    text = (SAMPLES / "no_project.fcpxml").read_text()
+    cut_short = text[: text.index("<event")] + "<event name=\"Dailies\">\n<asset-clip"
+    with pytest.raises(TimelineReadError) as caught:
+        read_fcpxml_text(cut_short, "cut_short.fcpxml")
+    line = cut_short.count("\n") + 1
+    assert str(caught.value).startswith(f"cut_short.fcpxml: not well-formed XML at line {line}, column ")
