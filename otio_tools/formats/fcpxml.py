@@ -200,6 +200,7 @@ class _Resolver:
         self.resources = {r.get("id"): r for r in (resources if resources is not None else []) if r.get("id")}
         self.count = 0
         self.groups = 0
+        self.open_media: set[str] = set()
         self.seen_notes: set[str] = set()
 
     def note(self, text: str) -> None:
@@ -424,8 +425,12 @@ class _Resolver:
             video_only=place.video_only or src_enable == "video",
             containers=place.containers + (_describe(element),),
         )
+        if media.get("id") in self.open_media:
+            raise ValueError(f"{_describe(element)} refers to {media.get('id')!r}, a compound clip that holds itself")
         if spine is not None:
+            self.open_media.add(media.get("id"))
             self.spine(spine, inner)
+            self.open_media.discard(media.get("id"))
         made = [p for p in self.current.pieces[pieces_before:] if p.lane == place.lane]
         self.marks_to(element, child_shift, made, "ref-clip")
 

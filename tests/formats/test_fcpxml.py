@@ -324,8 +324,9 @@ def test_event_with_only_clips_reads_as_a_clip_list_saying_so():
     [
         ("resources_only.fcpxml", "holds no <project> and no clips, so no timeline"),
         ("missing_compound.fcpxml", "<ref-clip 'Lost Compound'> refers to 'r9', which is not a <media>"),
+        ("compound_holds_itself.fcpxml", "<ref-clip 'Loop'> refers to 'r2', a compound clip that holds itself"),
     ],
-    ids=["nothing to read", "compound clip without its media"],
+    ids=["nothing to read", "compound clip without its media", "compound clip inside itself"],
 )
 def test_refusals_name_the_file_the_element_and_what_to_do(sample, words):
     path = str(SAMPLES / sample)
