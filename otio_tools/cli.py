@@ -113,8 +113,10 @@ def inspect(timeline, media_roots, rate, input_format, as_json):
               help="Frame cache folder (default: $XDG_CACHE_HOME/otio-tools or ~/.cache/otio-tools).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", count=True, help="Log what is done (-vv for debug).")
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="Also write TIMELINE with the findings as markers here (another format by suffix; see docs/markers.md).")
 def review(timeline, media_roots, rate, input_format, report_dir, json_path, html_path, csv_path, fail_on,
-           config_path, preset, jobs, no_cache, cache_dir, quiet, verbose):
+           config_path, preset, jobs, no_cache, cache_dir, quiet, verbose, output):
     """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong.
 
     With no output named, the JSON and HTML reports are written beside
@@ -137,6 +139,12 @@ def review(timeline, media_roots, rate, input_format, report_dir, json_path, htm
     )
     if not quiet:
         click.echo(_review_text(result))
+    if output:
+        from otio_tools.rewrite import write_reviewed
+
+        written = write_reviewed(result, output)
+        if not quiet:
+            click.echo(written.summary())
     if result.failed(fail_on):
         raise SystemExit(EXIT_FINDINGS)
 
