@@ -31,6 +31,8 @@ def rewrite_differences(
 ) -> list[str]:
     """What differs between *written* and *original* with *markers* added, on what *format_name* carries.
 
+    *original* may already hold the markers (the timeline that was written)
+    or not (the timeline that was read): review markers are compared apart.
     Empty when every clip, range, transition, marker and metadata entry the
     format carries is unchanged, and each of *markers* is in *written* at its
     record frame with its name (and, where the format keeps them, its

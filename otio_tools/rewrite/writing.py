@@ -47,6 +47,11 @@ class Rewritten:
     markers: int
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    def summary(self) -> str:
+        """One line per file written, then the notes: what the CLI prints."""
+        lines = [f"{self.markers} review markers: {role.replace('_', ' ')} {path}" for role, path in self.paths.items()]
+        return "\n".join([*lines, *self.notes])
+
 
 def write_reviewed(result, output: str | os.PathLike, *, format: str | None = None, overwrite: bool = False,
                    merge: bool = False) -> Rewritten:
@@ -94,14 +99,18 @@ def write_timeline_with_findings(
             f"{', '.join([*DIALECTS, 'aaf'])} (e.g. -o NAME.otio)"
         )
     document = _document_with_findings(timeline_file, findings, cuts, dialect, merge)
-    original = timeline_file.timeline
+    # What was meant to be written: the input plus the markers (the same edit in another
+    # format when the output names one, judged on what that format carries).
+    meant = timeline_of(document)
 
     def verify(written_document) -> None:
-        differences = rewrite_differences(original, timeline_of(written_document), specs, fmt, cuts.rate)
+        differences = rewrite_differences(meant, timeline_of(written_document), specs, fmt, cuts.rate)
         if differences:
             raise TimelineWriteError(
-                f"{output}: the written {fmt} file is not the input plus its review markers: {differences[0]}"
+                f"{output}: the written {fmt} file is not the timeline plus its review markers, on what {fmt} "
+                f"carries: {differences[0]}"
                 + (f" (and {len(differences) - 1} more)" if len(differences) > 1 else "")
+                + ("; write the input's own format" if fmt != timeline_file.format.name else "")
             )
 
     paths["timeline"] = write_timeline(document, output, format=fmt, overwrite=overwrite, rate=timeline_file.rate,
