@@ -9,8 +9,11 @@ truncates every time to a whole frame of that rate. Real exports break it:
 * 29.97, 23.976 and 59.94 fps become 29, 23 and 59, and source ranges drift;
 * ``title``, ``mc-clip``, ``sync-clip`` and ``audition`` elements, and a
   ``video`` element outside a ``clip`` crash it or are skipped;
-* transitions are ignored, markers on the clip's children are collected into
-  the clip, ``chapter-marker`` and marker notes are dropped;
+* clips inside compound, multicam and synchronised clips, and connected
+  clips of a ``clip``'s components, are missed or put on the wrong track;
+* transitions are ignored (so every clip after one moves), markers on the
+  clip's children are collected into the clip, ``chapter-marker`` and marker
+  notes are dropped, retimes (``timeMap``) and rate conforms are ignored;
 * FCPXML 1.9+ keeps media paths in ``media-rep``, which it does not read, and
   the sequence's ``tcStart`` becomes a gap at the head of every track.
 
@@ -22,10 +25,11 @@ clips they show, and connected clips and storylines get a lane in which they do
 not overlap anything. The result is handed to the stock adapter as the plain
 dialect it reads correctly: one spine of ``asset-clip`` elements per project,
 times in exact integer ticks at a 1 fps format, so its integer arithmetic is
-exact. Its timeline is then *repaired*: ticks become exact times at the
-sequence rate (``30000/1001`` for 29.97), and names, generators, retimes,
-disabled clips, transitions and markers are put back from the resolved
-elements. ``read_fcpxml_text`` returns notes on each repair.
+exact. Its timeline is then *repaired* from the resolved elements, matched
+by key: every clip and gap gets its exact time at the sequence rate
+(``30000/1001`` for 29.97), and names, generators, speed changes, disabled
+clips, transitions and markers are put back. ``read_fcpxml_text`` returns
+notes on each repair.
 
 Writing uses the stock writer on a prepared copy and repairs its XML where
 it loses what FCPXML can carry (see :func:`write_to_string`);
