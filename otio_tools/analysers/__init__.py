@@ -12,12 +12,9 @@ dicts, ready for CSV), from which thresholds can be tuned.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, Mapping, Sequence
-
-import numpy as np
 
 from otio_tools.analysers.base import (
     CUT_ANALYSERS,
@@ -46,11 +43,21 @@ from otio_tools.analysers.jump_cut import JumpCutAnalyser, JumpCutSettings
 from otio_tools.analysers.morph import MorphAnalyser, MorphSettings
 from otio_tools.analysers.photosensitive import PhotosensitiveAnalyser, PhotosensitiveSettings
 from otio_tools.analysers.scene import SceneMatch, SceneSettings, scene_match
+from otio_tools.errors import ConfigError
 from otio_tools.findings import Finding
 
 __all__ = [
     "AnalyserResult",
     "AnalysisSettings",
+    "BlackFramesAnalyser",
+    "FlashFrameAnalyser",
+    "FlickerAnalyser",
+    "FormatAnalyser",
+    "FrozenFramesAnalyser",
+    "GradeAnalyser",
+    "JumpCutAnalyser",
+    "MorphAnalyser",
+    "PhotosensitiveAnalyser",
     "CUT_ANALYSERS",
     "CutAnalyser",
     "CutContext",
@@ -102,8 +109,6 @@ class AnalysisSettings:
         known = set(CUT_ANALYSERS) | set(SHOT_ANALYSERS)
         unknown = [n for n in self.enabled if n not in known]
         if unknown:
-            from otio_tools.errors import ConfigError
-
             raise ConfigError(f"unknown analyser(s) {', '.join(unknown)}; valid: {', '.join(sorted(known))}")
 
     def runs(self, name: str) -> bool:
@@ -140,11 +145,13 @@ def cut_contexts(shots: Sequence[ShotView], settings: AnalysisSettings | None = 
     previous: ShotView | None = None
     pending: list[ShotView] = []
     for shot in ordered:
+        if not (len(shot.head) or len(shot.tail) or len(shot.body)):
+            continue  # nothing decoded: no side of a cut
         if is_interruption(shot, s.interruption):
             pending.append(shot)
             continue
         if previous is not None:
-            match = scene_match(previous.tail, shot.head, previous.clip, shot.clip, s.scene)
+            match = scene_match(previous.tail_frames(8), shot.head_frames(8), previous.clip, shot.clip, s.scene)
             cuts.append(
                 CutContext(
                     outgoing=previous,

@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 
-# ----------------------------------------------------------------- settings --
 
 def setting(default: Any, lo: float | None = None, hi: float | None = None, doc: str = "") -> Any:
     """A settings field with its bounds and its one-line meaning (read by docs and config)."""
@@ -65,7 +64,6 @@ def validate_settings(settings: Any) -> None:
                 )
 
 
-# ------------------------------------------------------------------- inputs --
 
 @dataclass(frozen=True)
 class MediaInfo:
@@ -168,15 +166,14 @@ class ShotView:
             cache[long_side] = as_float(downscaled(self.body, long_side))
         return cache[long_side]
 
-    @property
-    def first(self) -> np.ndarray:
-        """The first frame ``[h, w, 3]``, from ``head`` or else ``body``."""
-        return (self.head if len(self.head) else self.body)[0]
+    def head_frames(self, n: int) -> np.ndarray:
+        """Up to ``n`` first frames: from ``head``, else from ``body`` (which may be strided)."""
+        return (self.head if len(self.head) else self.body)[:n]
 
-    @property
-    def last(self) -> np.ndarray:
-        """The last frame ``[h, w, 3]``, from ``tail`` or else ``body``."""
-        return (self.tail if len(self.tail) else self.body)[-1]
+    def tail_frames(self, n: int) -> np.ndarray:
+        """Up to ``n`` last frames: from ``tail``, else from ``body`` (which may be strided)."""
+        frames = self.tail if len(self.tail) else self.body
+        return frames[max(0, len(frames) - n) :]
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,7 +202,6 @@ class CutContext:
         return self.incoming.track
 
 
-# ------------------------------------------------------------------ results --
 
 @dataclass(frozen=True)
 class AnalyserResult:
@@ -218,7 +214,6 @@ class AnalyserResult:
         return AnalyserResult(self.findings + other.findings, self.scores + other.scores)
 
 
-# ------------------------------------------------------------- base classes --
 
 class CutAnalyser(abc.ABC):
     """Judges every cut of a track; one required method, :meth:`analyse`.
@@ -259,7 +254,6 @@ class ShotAnalyser(abc.ABC):
         """Findings and per-frame score rows for one shot."""
 
 
-# ----------------------------------------------------------------- registry --
 
 CUT_ANALYSERS: dict[str, type[CutAnalyser]] = {}
 SHOT_ANALYSERS: dict[str, type[ShotAnalyser]] = {}

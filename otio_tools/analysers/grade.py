@@ -190,7 +190,7 @@ class GradeAnalyser(CutAnalyser):
     def analyse(self, cuts: Sequence[CutContext]) -> AnalyserResult:
         s = self.settings
         n = s.edge_frames
-        measures = [cut_colour(c.outgoing.tail[-n:], c.incoming.head[:n], s) for c in cuts]
+        measures = [cut_colour(c.outgoing.tail_frames(n), c.incoming.head_frames(n), s) for c in cuts]
         judged = [i for i, c in enumerate(cuts) if c.scene.same_scene and not c.bridged and c.gap_frames == 0]
         findings: list[Finding] = []
         rows: list[dict[str, Any]] = []

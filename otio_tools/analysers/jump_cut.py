@@ -74,7 +74,7 @@ class JumpCutAnalyser(CutAnalyser):
         findings, rows = [], []
         for cut in cuts:
             out, inc, sc = cut.outgoing, cut.incoming, cut.scene
-            tail, head = out.tail[-s.edge_frames :], inc.head[: s.edge_frames]
+            tail, head = out.tail_frames(s.edge_frames), inc.head_frames(s.edge_frames)
             if tail.shape[1:] != head.shape[1:]:
                 head = np.stack([_resized(f, tail.shape[1:3]) for f in head])
             across = float(picture_change(np.stack([tail[-1], head[0]]), s.analysis_width)[0])

@@ -116,9 +116,10 @@ def scene_number(clip_name: str) -> int | None:
     return None
 
 
-def _grey(frame: np.ndarray, height: int) -> np.ndarray:
+def _grey(frame: np.ndarray, height: int, value: bool = False) -> np.ndarray:
+    """Luma, or with ``value`` the largest of R, G, B (which a change of hue of a saturated colour leaves alone)."""
     rgb = frame if frame.dtype == np.uint8 else np.clip(frame * 255 + 0.5, 0, 255).astype(np.uint8)
-    g = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    g = np.ascontiguousarray(rgb.max(axis=-1)) if value else cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     h, w = g.shape
     if h != height:
         g = cv2.resize(g, (max(8, round(w * height / h)), height), interpolation=cv2.INTER_AREA)
@@ -262,11 +263,17 @@ def scene_match(
     # Features are the costly vote: one frame pair first, more pairs only when the verdict is close.
     pairs = 1
     while True:
-        out_frames = [_grey(f, height) for f in outgoing_tail[::-2][:pairs]]
-        in_frames = [_grey(f, height) for f in incoming_head[::2][:pairs]]
-        if out_frames[0].shape != in_frames[0].shape:
-            in_frames = [cv2.resize(g, out_frames[0].shape[::-1], interpolation=cv2.INTER_AREA) for g in in_frames]
-        inliers, scale, shift = _orb_inliers(out_frames, in_frames, s.orb_features)
+        best = (0, 1.0, 1.0)
+        for value in (False, True):
+            out_frames = [_grey(f, height, value) for f in outgoing_tail[::-2][:pairs]]
+            in_frames = [_grey(f, height, value) for f in incoming_head[::2][:pairs]]
+            if out_frames[0].shape != in_frames[0].shape:
+                in_frames = [cv2.resize(g, out_frames[0].shape[::-1], interpolation=cv2.INTER_AREA) for g in in_frames]
+            best = max(best, _orb_inliers(out_frames, in_frames, s.orb_features), key=lambda r: r[0])
+            luma_score = others + _vote(np.log2(max(best[0], 1) / s.feature_neutral))
+            if abs(luma_score - s.min_score) >= s.close_call:
+                break
+        inliers, scale, shift = best
         score = others + _vote(np.log2(max(inliers, 1) / s.feature_neutral))
         if pairs >= s.feature_pairs or abs(score - s.min_score) >= s.close_call:
             break

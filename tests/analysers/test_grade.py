@@ -1,6 +1,5 @@
 """Grade continuity: colour_mismatch, exposure_jump and subject_colour_shift at same-scene cuts only."""
 
-import numpy as np
 import pytest
 
 from otio_tools.analysers import GradeSettings, cut_contexts
