@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -95,7 +96,56 @@ def read_timeline(
         ) from exc
     notes.extend(_said_notes(fmt, said))
     timeline = timeline_of(document, path, notes)
+    _check_times(timeline, path)
     return TimelineFile(path, fmt, document, timeline, used_rate, tuple(notes))
+
+
+def _check_times(timeline: otio.schema.Timeline, path: str) -> None:
+    """Refuse times no frame can be computed from: a rate of 0, NaN or infinity anywhere.
+
+    Adapters pass them through; every tool after reading would then fail on
+    arithmetic far from the cause.
+    """
+    def bad(time: otio.opentime.RationalTime | None) -> bool:
+        return time is not None and not (
+            math.isfinite(time.value) and math.isfinite(time.rate) and time.rate > 0
+        )
+
+    def times(thing):
+        for attribute in ("source_range", "marked_range"):
+            value = getattr(thing, attribute, None)
+            if value is not None:
+                yield attribute, value.start_time
+                yield attribute, value.duration
+        for attribute in ("in_offset", "out_offset"):
+            if hasattr(thing, attribute):
+                yield attribute, getattr(thing, attribute)
+
+    places = [("timeline", timeline)]
+    for item in timeline.find_children():
+        places.append((f"{type(item).__name__.lower()} {item.name!r}", item))
+        for marker in getattr(item, "markers", []):
+            places.append((f"marker {marker.name!r} of {item.name!r}", marker))
+    for marker in timeline.tracks.markers:
+        places.append((f"timeline marker {marker.name!r}", marker))
+    if bad(timeline.global_start_time):
+        raise TimelineReadError(
+            f"{path}: the timeline's start {timeline.global_start_time} has no usable frame rate; "
+            "export the timeline again"
+        )
+    for where, thing in places:
+        if isinstance(thing, otio.core.Item) and not _has_duration(thing):
+            raise TimelineReadError(
+                f"{path}: {where} has no duration: neither a source range nor a media range says "
+                "which frames it uses; export the timeline again"
+            )
+        for attribute, time in times(thing):
+            if bad(time):
+                raise TimelineReadError(
+                    f"{path}: {where}: {attribute} {time.value:g} at rate {time.rate:g} is not a "
+                    "usable time (the rate must be a positive number of frames per second); "
+                    "export the timeline again"
+                )
 
 
 class _Source:
@@ -104,7 +154,26 @@ class _Source:
     text: str | None = None
 
 
+_BINARY_FORMATS = {"aaf", "otioz", "otiod"}
+
+
+def _check_no_nul(path: str, fmt: Format) -> None:
+    """Refuse a text timeline holding NUL bytes: damaged, and OTIO mangles such metadata keys."""
+    if fmt.name in _BINARY_FORMATS or os.path.isdir(path):
+        return
+    with open(path, "rb") as fh:
+        data = fh.read()
+    at = data.find(b"\0")
+    if at >= 0:
+        line = data.count(b"\n", 0, at) + 1
+        raise TimelineReadError(
+            f"{path}: line {line} holds a NUL byte, which no {fmt.description} file has: the file is "
+            "damaged or not text; export it again from the NLE"
+        )
+
+
 def _read_document(path, fmt, rate, media_roots, notes, source):
+    _check_no_nul(path, fmt)
     if fmt.name == "edl":
         with open(path, "rb") as fh:
             text, text_notes = decoded_edl_text(fh.read())
@@ -184,14 +253,28 @@ def timeline_of(document, path: str = "", notes: list[str] | None = None) -> oti
             return timelines[0]
         clips = [item for item in document if isinstance(item, otio.schema.Clip)]
         track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+        untimed = []
         for clip in clips:
-            track.append(clip.clone())
+            if _has_duration(clip):
+                track.append(clip.clone())
+            else:
+                untimed.append(repr(clip.name))
         notes.append(f"a clip list of {len(clips)} clips, laid end to end on one track")
+        if untimed:
+            notes.append(f"{len(untimed)} clips with no start and duration left off the track: {', '.join(untimed)}")
         return otio.schema.Timeline(name=document.name or os.path.basename(path), tracks=[track])
     raise TimelineReadError(
         f"{path}: holds a {type(document).__name__}, not a timeline or clip list; "
         "pass a file whose top level is a Timeline or a SerializableCollection"
     )
+
+
+def _has_duration(item) -> bool:
+    try:
+        item.trimmed_range()
+    except otio.exceptions.OTIOError:
+        return False
+    return True
 
 
 def _reason(exc: BaseException) -> str:

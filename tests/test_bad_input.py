@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from otio_tools.cli import main
+from otio_tools.compare import timeline_facts
 from otio_tools.errors import OtioToolsError, RateRequiredError, TimelineReadError
 from otio_tools.timeline_io import read_timeline
 from tests.conftest import SHARED
@@ -252,7 +253,8 @@ def test_mutated_corpus_files_raise_only_otio_tools_errors(seed, tmp_path_factor
                 assert str(target) in message or target.name in message
                 assert "\n" not in message
             else:
-                assert isinstance(loaded.timeline, otio.schema.Timeline)
+                # What every tool does next: reduce it to facts in whole frames.
+                assert timeline_facts(loaded.timeline)["type"] == "Timeline"
 
     read_mutated()
 
@@ -266,6 +268,27 @@ def test_deeply_nested_json_is_refused_not_crashed(tmp_path):
     path = tmp_path / "deep.otio"
     path.write_text('{"OTIO_SCHEMA": "Timeline.1", "metadata": ' + "[" * 100000 + "]" * 100000 + "}")
     with pytest.raises(TimelineReadError, match="deep.otio"):
+        read_timeline(path)
+
+
+@pytest.mark.parametrize(
+    "rate, duration, says",
+    [
+        pytest.param("0", "10", "at rate 0", id="rate-zero"),
+        pytest.param("24", "NaN", "nan at rate 24", id="duration-nan"),
+        pytest.param("Infinity", "10", "at rate inf", id="rate-infinite"),
+    ],
+)
+def test_times_without_a_usable_rate_are_refused_naming_the_clip(tmp_path, rate, duration, says):
+    text = _otio_text()
+    data = json.loads(text)
+    source_range = data["tracks"]["children"][0]["children"][1]["source_range"]
+    source_range["duration"]["rate"] = "@RATE@"
+    source_range["duration"]["value"] = "@DURATION@"
+    text = json.dumps(data).replace('"@RATE@"', rate).replace('"@DURATION@"', duration)
+    path = tmp_path / "cut.otio"
+    path.write_text(text)
+    with pytest.raises(TimelineReadError, match=rf"cut\.otio: clip 'shot_b': source_range .*{says}.*export the timeline again"):
         read_timeline(path)
 
 

@@ -10,6 +10,7 @@ the file carried is dropped.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import opentimelineio as otio
@@ -25,21 +26,36 @@ _NAMED_COLOURS = {
 }
 
 
+# Deeper than any timeline nests, far below what overflows OTIO's parser.
+MAX_NESTING = 1000
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def read_from_string(input_str: str) -> otio.core.SerializableObject:
     """Deserialize OTIO JSON, stepping newer schema versions down where needed.
 
-    The text is parsed by Python's ``json`` first: it raises ``JSONDecodeError``
-    with the line and column of a damaged file, and ``RecursionError`` for
-    nesting deep enough to crash OTIO's own parser (it overflows the C stack
-    and takes the process down).
+    JSON nested deeper than :data:`MAX_NESTING` is refused first: OTIO's
+    parser recurses on the C stack and takes the whole process down.
     """
-    data = json.loads(input_str)
+    depth = _nesting(input_str)
+    if depth > MAX_NESTING:
+        raise ValueError(f"JSON nested {depth} levels deep, more than the {MAX_NESTING} a timeline can need")
     try:
         return otio.adapters.read_from_string(input_str, adapter_name="otio_json")
     except otio.exceptions.UnsupportedSchemaError:
+        data = json.loads(input_str)
         return otio.adapters.read_from_string(
             json.dumps(downgraded_to_supported_schemas(data)), adapter_name="otio_json"
         )
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def downgraded_to_supported_schemas(node: Any) -> Any:
