@@ -8,7 +8,10 @@ median difference over the shot's other transitions. A run of at least
 (``motion >= min_motion``): a still shot repeats frames by nature. When the
 media frame rate is below the timeline rate, repeats from the rate conversion
 (one or two in a row) are expected, and the minimum run grows to stay above
-them. ``start`` is the first repeated frame (the one after the frame that is
+them. A run must follow motion inside the shot (a shot that opens on a held
+picture, a title or black is a still start, not a stall), and frames with no
+texture (grey spread under ``min_contrast``: black, a flat colour) cannot
+show a stall. ``start`` is the first repeated frame (the one after the frame that is
 held), ``duration`` the number of repeated frames.
 
 Where it fails: a moving shot that genuinely stops (a locked-off shot where
@@ -41,6 +44,7 @@ class FrozenSettings:
     contrast: float = setting(5.0, 1.0, 100.0, "motion around a run over the run's largest difference: a freeze stands out from its surroundings")
     context_frames: int = setting(6, 1, 48, "transitions each side of a run that give its surrounding motion")
     min_motion: float = setting(0.6, 0.0, 50.0, "median frame difference from which a shot counts as moving")
+    min_contrast: float = setting(6.0, 0.0, 100.0, "grey spread (0-255) under which a frame is flat and cannot show a freeze")
     error_seconds: float = setting(0.5, 0.0, 10.0, "freeze length from which the finding is an error")
 
     def __post_init__(self) -> None:
@@ -89,8 +93,9 @@ class FrozenFramesAnalyser(ShotAnalyser):
                          "held": bool(h)} for f, d, h in zip(frames[1:], diffs, held))
             if motion < s.min_motion:
                 continue
+            textured = grey.std(axis=(1, 2)) >= s.min_contrast
             for start, length in runs(held):
-                if length < min_run:
+                if length < min_run or start == 0 or not textured[start : start + length + 1].all():
                     continue
                 around = np.concatenate([diffs[max(0, start - s.context_frames) : start], diffs[start + length : start + length + s.context_frames]])
                 if len(around) == 0 or np.median(around) < s.contrast * max(float(diffs[start : start + length].max()), 0.02):

@@ -68,7 +68,7 @@ class GradeSettings:
 
     edge_frames: int = setting(3, 1, 24, "frames averaged at each side of the cut")
     exposure_floor: float = setting(6.0, 1.0, 50.0, "mean lightness difference dL* that is an exposure jump (about 2.5 JND at a cut)")
-    grade_floor: float = setting(4.0, 1.0, 50.0, "CIEDE2000 of the lightness-equalised mean colours that is a grade mismatch")
+    grade_floor: float = setting(5.0, 1.0, 50.0, "CIEDE2000 of the lightness-equalised mean colours that is a grade mismatch (a clear difference side by side)")
     neutral_chroma: float = setting(10.0, 1.0, 40.0, "C* below which a pixel counts as neutral")
     saturated_chroma: float = setting(20.0, 5.0, 80.0, "C* from which a pixel counts as strongly coloured (the subject)")
     min_area: float = setting(0.03, 0.0, 0.5, "smallest fraction of the picture a neutral or coloured region needs")

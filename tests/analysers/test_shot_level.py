@@ -99,6 +99,9 @@ def test_flicker_steps_shape_and_sign():
         pytest.param(held(moving(), 40, 2), [], id="two-held-frames-below-minimum"),
         pytest.param(still(), [], id="still-shot"),
         pytest.param(held(glitched(still(), 30, 3), 50, 8), [], id="still-shot-with-a-glitch"),
+        pytest.param(held(moving(), 0, 8), [], id="held-opening-is-a-still-start"),
+        pytest.param(held(moving(), 63, 8), [(164, 8)], id="stall-at-the-end"),
+        pytest.param(np.concatenate([np.zeros((12, *SIZE, 3), np.uint8), moving(60)]), [], id="black-opening"),
     ],
 )
 def test_frozen_frames(frames, expected):
