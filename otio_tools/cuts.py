@@ -370,6 +370,33 @@ def _edit(track, record, outgoing, outgoing_gap, incoming, incoming_gap, transit
     )
 
 
+def _without_transitions(track: otio.schema.Track) -> otio.schema.Track:
+    out = otio.schema.Track(name=track.name, kind=track.kind)
+    for item in track:
+        if not isinstance(item, otio.schema.Transition):
+            out.append(item.clone())
+    return out
+
+
+def _picture_track(tracks: list[otio.schema.Track]) -> otio.schema.Track:
+    """The composited picture of *tracks* (bottom first).
+
+    OTIO cannot cut a lower track inside one of its transitions where a higher
+    clip starts; the lower tracks then lose their transitions (which take no
+    record time, so nothing moves) and, if that is not enough, the top one too.
+    """
+    attempts = [tracks, [_without_transitions(t) for t in tracks[:-1]] + tracks[-1:],
+                [_without_transitions(t) for t in tracks]]
+    for candidate in attempts:
+        try:
+            picture = otio.algorithms.flatten_stack(candidate)
+            break
+        except ValueError:
+            continue
+    picture.name = "picture"
+    return picture
+
+
 def timeline_cuts(timeline: otio.schema.Timeline) -> TimelineCuts:
     """Shots and edit points of every video track of *timeline*, and of its composited picture."""
     rate = timeline_rate(timeline)
@@ -377,8 +404,7 @@ def timeline_cuts(timeline: otio.schema.Timeline) -> TimelineCuts:
     tracks = tuple(_track_cuts(t, i, rate) for i, t in enumerate(video))
     enabled = [t for t in video if t.enabled]
     if len(enabled) > 1:
-        picture_track = otio.algorithms.flatten_stack([_visible_track(t) for t in enabled])
-        picture_track.name = "picture"
+        picture_track = _picture_track([_visible_track(t) for t in enabled])
         picture = _track_cuts(picture_track, -1, rate)
     elif enabled:
         picture = tracks[video.index(enabled[0])]

@@ -10,7 +10,7 @@ import pytest
 
 from otio_tools.cuts import record_timecode, timeline_cuts
 from otio_tools.timeline_io import read_timeline
-from tests.conftest import shared_path
+from tests.conftest import shared_files, shared_path
 
 RT = otio.opentime.RationalTime
 TR = otio.opentime.TimeRange
@@ -183,3 +183,25 @@ def test_fcp_rubric_cuts_fall_on_the_ground_truth_times():
     assert cuts.rate == 60
     assert [s.record_start for s in cuts.picture.shots] == starts
     assert [e.record_frame for e in cuts.picture.edits] == starts[1:]
+
+
+CORPUS_RATES = {"25fps.edl": 25, "test_25.edl": 25, "test_24psf.edl": 25}
+
+
+@pytest.mark.parametrize(
+    "path", [p for folder in ("aaf", "edl", "fcp7xml", "fcpxml", "otio", "kdenlive", "xges")
+             for p in shared_files("corpus", "timelines", folder)], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_cut_model_of_every_readable_corpus_timeline_is_consistent(path):
+    from otio_tools.errors import TimelineReadError
+
+    try:
+        loaded = read_timeline(path, rate=CORPUS_RATES.get(path.name, 24))
+    except TimelineReadError:
+        pytest.skip("refused by the reader (see docs/conformance.md)")
+    cuts = timeline_cuts(loaded.timeline)
+    for track in (*cuts.tracks, cuts.picture):
+        previous_end = 0
+        for shot in track.shots:
+            assert shot.record_start >= previous_end and shot.record_duration >= 0
+            previous_end = shot.record_end
+        assert all(0 <= e.record_frame <= track.duration for e in track.edits)
