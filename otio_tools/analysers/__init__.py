@@ -93,7 +93,7 @@ class AnalysisSettings:
     """
 
     long_side: int = setting(320, 64, 1920, "long side in px of the frames handed to the analysers")
-    enabled: tuple[str, ...] = ()
+    enabled: tuple[str, ...] = setting((), doc="analysers to run, by registry name (empty: all)")
     scene: SceneSettings = field(default_factory=SceneSettings)
     grade: GradeSettings = field(default_factory=GradeSettings)
     jump_cut: JumpCutSettings = field(default_factory=JumpCutSettings)

@@ -41,6 +41,7 @@ __all__ = [
     "ShotView",
     "register",
     "setting",
+    "settings_fields",
     "validate_settings",
 ]
 
@@ -49,6 +50,15 @@ __all__ = [
 def setting(default: Any, lo: float | None = None, hi: float | None = None, doc: str = "") -> Any:
     """A settings field with its bounds and its one-line meaning (read by docs and config)."""
     return field(default=default, metadata={"min": lo, "max": hi, "doc": doc})
+
+
+def settings_fields(settings: Any) -> list[tuple[str, Any, Any, Any, str]]:
+    """(name, value, min, max, meaning) of each plain field of a settings dataclass, for docs, CLI and config."""
+    return [
+        (f.name, getattr(settings, f.name), f.metadata.get("min"), f.metadata.get("max"), f.metadata.get("doc", ""))
+        for f in dataclasses.fields(settings)
+        if not dataclasses.is_dataclass(getattr(settings, f.name))
+    ]
 
 
 def validate_settings(settings: Any) -> None:

@@ -62,7 +62,7 @@ class SceneSettings:
     structure_height: int = setting(72, 24, 240, "height in px of the grey thumbnails correlated for structure")
     structure_neutral: float = setting(0.25, 0.0, 1.0, "structure correlation that votes 0 (unrelated pictures score about 0.2)")
     structure_unit: float = setting(0.08, 0.01, 1.0, "structure correlation per vote")
-    zooms: tuple[float, ...] = (1.0, 1.25, 1.55, 1.95)
+    zooms: tuple[float, ...] = setting((1.0, 1.25, 1.55, 1.95), doc="zoom factors tried when correlating structure")
     tonal_neutral: float = setting(0.7, 0.0, 2.0, "standardised-lightness histogram L1 distance that votes 0")
     tonal_unit: float = setting(0.3, 0.01, 2.0, "histogram distance per vote")
     orientation_neutral: float = setting(0.3, 0.0, 2.0, "edge-orientation histogram L1 distance that votes 0")
