@@ -29,3 +29,16 @@ def test_plugin_edl_adapter_reads_through_otio():
     timeline = otio.adapters.read_from_string(edl, adapter_name="otio_tools_cmx_3600", rate=25)
     (clip,) = timeline.find_clips()
     assert clip.source_range.duration == otio.opentime.RationalTime(25, 25)
+
+
+def test_plugin_writes_an_edl_file_through_the_repaired_writer(tmp_path):
+    edl = "TITLE: t\nFCM: NON-DROP FRAME\n\n001  A001 V C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n" \
+          "* FROM CLIP NAME:  Shot One\n* LOC: 01:00:00:12 RED     Keep this\n"
+    timeline = otio.adapters.read_from_string(edl, adapter_name="otio_tools_cmx_3600", rate=24)
+    path = tmp_path / "out.edl"
+    otio.adapters.write_to_file(timeline, str(path), adapter_name="otio_tools_cmx_3600")
+    text = path.read_text()
+    assert "01:00:00:00 01:00:01:00" in text and "Keep this" in text  # marker case kept
+    again = otio.adapters.read_from_file(str(path), adapter_name="otio_tools_cmx_3600", rate=24)
+    (clip,) = again.find_clips()
+    assert clip.name == "Shot One" and clip.markers[0].color == "RED"
