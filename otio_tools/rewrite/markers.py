@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import opentimelineio as otio
 
@@ -36,6 +36,7 @@ __all__ = [
     "timeline_with_findings",
     "timeline_without_review_markers",
     "clip_at",
+    "finding_key",
 ]
 
 # Who fixes a warning: the colourist, the editor, or a new generation of the shot.
@@ -113,21 +114,36 @@ class FindingMarker:
     comment: str
     severity: Severity
     findings: tuple[Finding, ...]
+    fixes: tuple[Mapping[str, Any], ...] = ()
 
     def metadata(self, timecode: str | None = None) -> dict:
-        """What goes under ``metadata["otio_tools"]``: the findings in full, and the timecode."""
+        """What goes under ``metadata["otio_tools"]``: the findings in full, the fixes offered, the timecode."""
         data: dict = {"review_marker": True, "findings": [f.to_json() for f in self.findings]}
+        if self.fixes:
+            data["fixes"] = [dict(fix) for fix in self.fixes]
         if timecode:
             data["timecode"] = timecode
         return data
 
 
-def finding_markers(findings: Iterable[Finding], merge: bool = False) -> list[FindingMarker]:
+def finding_key(finding: Finding) -> tuple:
+    """What tells findings apart (kind, record frame, track, clip): the key of *fixes* in :func:`finding_markers`."""
+    return (finding.kind, finding.start, finding.track, finding.clip)
+
+
+def finding_markers(
+    findings: Iterable[Finding],
+    merge: bool = False,
+    fixes: Mapping[tuple, Sequence[tuple[str, Mapping[str, Any]]]] | None = None,
+) -> list[FindingMarker]:
     """One marker per finding, in record order; with *merge*, one per start frame.
 
     A merged marker takes its name and colour from the worst finding, spans
-    the longest, and its comment lists every message.
+    the longest, and its comment lists every message. *fixes* maps a
+    :func:`finding_key` to the fixes offered for that finding, each a line
+    for the comment and JSON-able details for the metadata.
     """
+    fixes = fixes or {}
     ordered = sorted(findings, key=lambda f: (f.start, -f.severity.rank, f.kind))
     groups: list[list[Finding]] = []
     for finding in ordered:
@@ -139,15 +155,18 @@ def finding_markers(findings: Iterable[Finding], merge: bool = False) -> list[Fi
     for group in groups:
         group.sort(key=lambda f: -f.severity.rank)
         first = group[0]
+        offered = [fix for f in group for fix in fixes.get(finding_key(f), ())]
         out.append(FindingMarker(
             start=first.start,
             duration=max(f.duration for f in group),
             name=marker_name(first),
             ascii_name=marker_name(first, ascii_only=True),
             colour=marker_colour(first),
-            comment=" | ".join(f"{f.severity.value.upper()}: {f.message}" for f in group),
+            comment=" | ".join([*(f"{f.severity.value.upper()}: {f.message}" for f in group),
+                                *(line for line, _ in offered)]),
             severity=worst_severity([f.severity for f in group]),
             findings=tuple(group),
+            fixes=tuple(details for _, details in offered),
         ))
     return out
 
@@ -240,6 +259,7 @@ def timeline_with_findings(
     merge: bool = False,
     timecode=None,
     dialect=None,
+    fixes: Mapping[tuple, Sequence[tuple[str, Mapping[str, Any]]]] | None = None,
 ) -> otio.schema.Timeline:
     """A copy of *timeline* with one marker per finding, earlier review markers replaced.
 
@@ -249,11 +269,11 @@ def timeline_with_findings(
     source time so they sit at the same record frame. *rate* is the record
     rate; *timecode* maps a record frame to its timecode for the metadata.
     *dialect*, when given, is called with each new marker and its
-    :class:`FindingMarker` to add what a format needs. Nothing else in the
-    timeline changes.
+    :class:`FindingMarker` to add what a format needs; *fixes* are passed to
+    :func:`finding_markers`. Nothing else in the timeline changes.
     """
     copied = timeline_without_review_markers(timeline)
-    for spec in finding_markers(findings, merge=merge):
+    for spec in finding_markers(findings, merge=merge, fixes=fixes):
         marker = otio.schema.Marker(
             name=spec.name,
             marked_range=otio.opentime.TimeRange(

@@ -1,10 +1,12 @@
-"""Check a rewritten timeline: our markers where the findings are, and nothing else changed.
+"""Check a rewritten timeline: our markers where the findings are, our CDLs on their clips, nothing else changed.
 
 Both sides are reduced to :func:`otio_tools.compare.timeline_facts` after
-removing every review marker, and compared through the format's
+removing every review marker and review CDL, and compared through the format's
 ``carried_facts`` (what a round trip through that format keeps); then the
 review markers read back are compared with the ones meant, on their record
-frame and name, and on duration and comment where the format carries them.
+frame and name, and on duration and comment where the format carries them;
+and each CDL meant for a clip's ``metadata["cdl"]`` is read back there where
+the format carries it (OTIO, EDL ``*ASC_SOP``/``*ASC_SAT``).
 """
 
 from __future__ import annotations
@@ -13,10 +15,22 @@ from typing import Sequence
 
 import opentimelineio as otio
 
-from otio_tools.compare import format_differences
-from otio_tools.rewrite.markers import FindingMarker, review_markers, timeline_without_review_markers
+from otio_tools.compare import facts_differences, format_differences
+from otio_tools.rewrite.cdl import CdlFit
+from otio_tools.rewrite.grading import remove_cdls
+from otio_tools.rewrite.markers import FindingMarker, clip_at, review_markers, timeline_without_review_markers
 
-__all__ = ["rewrite_differences"]
+__all__ = ["rewrite_differences", "timeline_without_review"]
+
+# Formats whose clips keep metadata["cdl"] through a round trip.
+_CDL_FORMATS = ("otio", "otioz", "otiod", "edl")
+
+
+def timeline_without_review(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
+    """A copy of *timeline* without what a review writes into it: its markers and its CDLs."""
+    copied = timeline_without_review_markers(timeline)
+    remove_cdls(copied)
+    return copied
 
 # Formats whose markers keep a duration and a comment through a round trip.
 _FULL_MARKERS = ("otio", "otioz", "otiod", "fcp7xml", "fcpxml")
@@ -28,6 +42,7 @@ def rewrite_differences(
     markers: Sequence[FindingMarker],
     format_name: str,
     rate: float,
+    cdl_fits: Sequence[CdlFit] = (),
 ) -> list[str]:
     """What differs between *written* and *original* with *markers* added, on what *format_name* carries.
 
@@ -38,9 +53,9 @@ def rewrite_differences(
     record frame with its name (and, where the format keeps them, its
     duration and comment).
     """
-    differences = format_differences(
-        timeline_without_review_markers(original), timeline_without_review_markers(written), format_name
-    )
+    differences = format_differences(timeline_without_review(original), timeline_without_review(written), format_name)
+    if format_name in _CDL_FORMATS:
+        differences.extend(_cdl_differences(original, written, cdl_fits, rate))
     got = review_markers(written, rate)
     if len(got) != len(markers):
         differences.append(f"{len(markers)} review markers were written and {len(got)} read back")
@@ -60,3 +75,27 @@ def rewrite_differences(
             if (marker.comment or "") != spec.comment:
                 differences.append(f"{where} reads back with another comment")
     return differences
+
+
+def _cdl_differences(original, written, fits: Sequence[CdlFit], rate: float) -> list[str]:
+    out = []
+    for fit in fits:
+        meant = clip_at(original, fit.finding.start, rate)
+        ours = meant.metadata.get("otio_tools", {}) if meant is not None else {}
+        if not (hasattr(ours, "get") and ours.get("cdl", {}).get("in_clip_metadata")):
+            continue  # the clip has a CDL of its own, or the fit was not put on a clip
+        clip = clip_at(written, fit.finding.start, rate)
+        got = clip.metadata.get("cdl") if clip is not None else None
+        if got is None:
+            out.append(f"clip {fit.clip!r}: its CDL is missing")
+            continue
+        out.extend(facts_differences(fit.cdl.to_metadata(), _plain(got), f"clip {fit.clip!r} CDL"))
+    return out
+
+
+def _plain(value):
+    if hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "AnyVector":
+        return [_plain(v) for v in value]
+    return value

@@ -1,4 +1,4 @@
-"""Write a reviewed timeline: the editor's own timeline with the findings as markers, and marker sidecars.
+"""Write a reviewed timeline: the editor's own timeline with the findings as markers, CDLs, and sidecars.
 
 The output is the input document (same format unless the output's suffix
 names another) with one marker per finding in that format's dialect
@@ -7,6 +7,10 @@ checked (:mod:`otio_tools.rewrite.verification`) before it replaces anything.
 EDL and AAF outputs also get the marker sidecars (:mod:`otio_tools.rewrite.sidecars`):
 an EDL's ``LOC`` lines carry no duration or comment, and the installed AAF
 writer writes no markers at all, so for AAF only the sidecars are written.
+CDLs fitted for grade findings (:mod:`otio_tools.rewrite.grading`) go on
+their clips (``metadata["cdl"]``, ``*ASC_SOP``/``*ASC_SAT`` in an EDL), into
+the marker's comment with the measure before and after, and into ``.ccc`` and
+``.cdl`` files beside the output, whatever its format.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ from otio_tools.errors import TimelineWriteError
 from otio_tools.findings import Finding
 from otio_tools.formats import format_for_suffix, format_named
 from otio_tools.outputs import atomic_write_text
+from otio_tools.rewrite.cdl import CdlFit, colour_correction_collection, colour_decision_list
 from otio_tools.rewrite.dialects import DIALECTS, dialect_for
-from otio_tools.rewrite.markers import finding_markers, timeline_with_findings
+from otio_tools.rewrite.grading import cdl_fits as fitted_cdls
+from otio_tools.rewrite.grading import timeline_with_cdls
+from otio_tools.rewrite.markers import finding_key, finding_markers, timeline_with_findings
 from otio_tools.rewrite.sidecars import (
     avid_marker_list,
     read_avid_marker_list,
@@ -46,18 +53,26 @@ class Rewritten:
     paths: Mapping[str, str]
     markers: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    cdl_fits: tuple[CdlFit, ...] = ()
 
     def summary(self) -> str:
-        """One line per file written, then the notes: what the CLI prints."""
+        """One line per file written, one per CDL fitted, then the notes: what the CLI prints."""
         lines = [f"{self.markers} review markers: {role.replace('_', ' ')} {path}" for role, path in self.paths.items()]
-        return "\n".join([*lines, *self.notes])
+        return "\n".join([*lines, *(fit.summary() for fit in self.cdl_fits), *self.notes])
 
 
 def write_reviewed(result, output: str | os.PathLike, *, format: str | None = None, overwrite: bool = False,
-                   merge: bool = False) -> Rewritten:
-    """Write *result*'s timeline (a review's ``ReviewResult``) with its findings as markers to *output*."""
+                   merge: bool = False, cdl: bool = True, settings=None, source=None,
+                   cache_dir: str | None = None) -> Rewritten:
+    """Write *result*'s timeline (a review's ``ReviewResult``) with its findings as markers to *output*.
+
+    With *cdl*, a CDL is fitted for each grade finding, on frames read
+    through *source* (default: the decoder behind the frame cache in
+    *cache_dir*) at the review's *settings* (``AnalysisSettings``).
+    """
+    fits = fitted_cdls(result, settings=settings, source=source, cache_dir=cache_dir) if cdl else []
     return write_timeline_with_findings(result.timeline_file, result.findings, output, format=format,
-                                        overwrite=overwrite, merge=merge, cuts=result.cuts)
+                                        overwrite=overwrite, merge=merge, cuts=result.cuts, cdl_fits=fits)
 
 
 def write_timeline_with_findings(
@@ -69,6 +84,7 @@ def write_timeline_with_findings(
     overwrite: bool = False,
     merge: bool = False,
     cuts: TimelineCuts | None = None,
+    cdl_fits: Iterable[CdlFit] = (),
 ) -> Rewritten:
     """Write *timeline_file* with *findings* as markers to *output*, verified; earlier review markers replaced.
 
@@ -80,31 +96,37 @@ def write_timeline_with_findings(
     fmt = _output_format(output, format, timeline_file)
     cuts = cuts or timeline_cuts(timeline_file.timeline)
     findings = tuple(findings)
-    specs = finding_markers(findings, merge=merge)
+    fits = tuple(cdl_fits)
+    fixes: dict[tuple, list] = {}
+    for fit in fits:
+        fixes.setdefault(finding_key(fit.finding), []).append((fit.summary(), {"cdl": fit.to_json()}))
+    specs = finding_markers(findings, merge=merge, fixes=fixes)
     paths: dict[str, str] = {}
     notes: list[str] = []
     if fmt in SIDECAR_FORMATS:
         paths.update(_write_sidecars(specs, output, cuts, overwrite))
+    if fits:
+        paths.update(_write_cdl_files(fits, output, overwrite))
     if fmt == "aaf":
         notes.append(
             f"{output}: not written: the installed AAF writer writes no markers; import "
             f"{paths['avid_markers']} in Media Composer's Markers window, or {paths['resolve_markers']} "
             "in Resolve (Timeline Markers from EDL)"
         )
-        return Rewritten(paths, len(specs), tuple(notes))
+        return Rewritten(paths, len(specs), tuple(notes), fits)
     dialect = dialect_for(fmt)
     if dialect is None:
         raise TimelineWriteError(
             f"{output}: review markers cannot be written as {fmt}; write one of: "
             f"{', '.join([*DIALECTS, 'aaf'])} (e.g. -o NAME.otio)"
         )
-    document = _document_with_findings(timeline_file, findings, cuts, dialect, merge)
+    document = _document_with_findings(timeline_file, findings, cuts, dialect, merge, fixes, fits)
     # What was meant to be written: the input plus the markers (the same edit in another
     # format when the output names one, judged on what that format carries).
     meant = timeline_of(document)
 
     def verify(written_document) -> None:
-        differences = rewrite_differences(meant, timeline_of(written_document), specs, fmt, cuts.rate)
+        differences = rewrite_differences(meant, timeline_of(written_document), specs, fmt, cuts.rate, fits)
         if differences:
             raise TimelineWriteError(
                 f"{output}: the written {fmt} file is not the timeline plus its review markers, on what {fmt} "
@@ -115,7 +137,7 @@ def write_timeline_with_findings(
 
     paths["timeline"] = write_timeline(document, output, format=fmt, overwrite=overwrite, rate=timeline_file.rate,
                                        verify=verify)
-    return Rewritten(paths, len(specs), tuple(notes))
+    return Rewritten(paths, len(specs), tuple(notes), fits)
 
 
 def _output_format(output: str, format: str | None, timeline_file: TimelineFile) -> str:
@@ -130,11 +152,12 @@ def _output_format(output: str, format: str | None, timeline_file: TimelineFile)
     raise TimelineWriteError(f"{output}: cannot tell the format from the suffix; name it with --to or a suffix")
 
 
-def _document_with_findings(timeline_file, findings, cuts, dialect, merge):
+def _document_with_findings(timeline_file, findings, cuts, dialect, merge, fixes, fits):
     timeline = timeline_with_findings(
         timeline_file.timeline, findings, rate=cuts.rate, on_clips=dialect.on_clips, merge=merge,
-        timecode=cuts.timecode, dialect=dialect.adorn,
+        timecode=cuts.timecode, dialect=dialect.adorn, fixes=fixes,
     )
+    timeline = timeline_with_cdls(timeline, fits, cuts.rate)
     document = timeline_file.document
     if document is timeline_file.timeline:
         return timeline
@@ -163,6 +186,23 @@ def _write_sidecars(specs, output: str, cuts: TimelineCuts, overwrite: bool) -> 
         read = [entry["timecode"] for entry in readers[role](text)]
         if read != wanted:
             raise TimelineWriteError(f"{path}: the {role.replace('_', ' ')} do not read back at the findings' timecodes")
+        if os.path.exists(path) and not overwrite:
+            raise TimelineWriteError(f"{path}: already exists; choose another output (-o) or remove it")
+    return {role: atomic_write_text(path, text) for role, (path, text) in texts.items()}
+
+
+def _write_cdl_files(fits: tuple[CdlFit, ...], output: str, overwrite: bool) -> dict[str, str]:
+    """``NAME.ccc`` (one ColorCorrection per clip, id = clip name) and ``NAME.cdl`` beside *output*."""
+    from xml.etree import ElementTree
+
+    stem = os.path.splitext(output.rstrip("/"))[0]
+    texts = {"ccc": (f"{stem}.ccc", colour_correction_collection(fits)),
+             "cdl": (f"{stem}.cdl", colour_decision_list(fits))}
+    for role, (path, text) in texts.items():
+        ids = [e.get("id") for e in ElementTree.fromstring(text.encode("utf-8")).iter(
+            "{urn:ASC:CDL:v1.01}ColorCorrection")]
+        if ids != [fit.clip for fit in fits]:
+            raise TimelineWriteError(f"{path}: the CDLs do not read back for clips {[fit.clip for fit in fits]}")
         if os.path.exists(path) and not overwrite:
             raise TimelineWriteError(f"{path}: already exists; choose another output (-o) or remove it")
     return {role: atomic_write_text(path, text) for role, (path, text) in texts.items()}
