@@ -57,7 +57,8 @@ class Rewritten:
 
     def summary(self) -> str:
         """One line per file written, one per CDL fitted, then the notes: what the CLI prints."""
-        lines = [f"{self.markers} review markers: {role.replace('_', ' ')} {path}" for role, path in self.paths.items()]
+        lines = [f"{role.replace('_', ' ')}: {path}" + (f" ({self.markers} review markers)" if role == "timeline" else "")
+                 for role, path in self.paths.items()]
         return "\n".join([*lines, *(fit.summary() for fit in self.cdl_fits), *self.notes])
 
 

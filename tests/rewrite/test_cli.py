@@ -27,7 +27,7 @@ def test_review_writes_the_timeline_with_a_marker_per_finding(suffix, tmp_path):
     written = read_timeline(out, rate=24 if suffix == ".edl" else None).timeline
     marks = review_markers(written, timeline_cuts(written).rate)
     assert [frame for frame, _ in marks] == sorted(f["start"] for f in findings)
-    assert f"{len(findings)} review markers: timeline {out}" in result.output
+    assert f"timeline: {out} ({len(findings)} review markers)" in result.output
     if suffix == ".edl":
         assert (tmp_path / "reviewed.resolve-markers.edl").exists() and (tmp_path / "reviewed.avid-markers.txt").exists()
 
