@@ -232,17 +232,18 @@ def carried_facts_for(format_name: str) -> Callable[[dict], dict]:
     function whose docstring lists what the format cannot carry. A module that
     does not define one yet is compared on everything.
     """
-    from otio_tools.formats import format_named
-
-    module = importlib.import_module(format_named(format_name).module)
-    return getattr(module, "carried_facts", all_carried)
+    return getattr(_format_module(format_name), "carried_facts", all_carried)
 
 
 def format_differences(expected_doc, got_doc, format_name: str) -> list[str]:
     """Differences between two documents on what *format_name* carries.
 
-    Both are reduced to facts at the rate of *expected_doc*, projected through
-    the format's ``carried_facts``, and compared.
+    Both are reduced to facts at the rate of *expected_doc* and projected
+    through the format's ``carried_facts``. Metadata in the format's own
+    namespace (its module's ``METADATA_NAMESPACE``, e.g. ``fcp_xml``) that the
+    reader put on an object that had none is the format's bookkeeping, not a
+    change, and is left out; inside a namespace the timeline had, every key
+    counts.
     """
     from otio_tools.timeline_io import timeline_of
 
@@ -250,7 +251,29 @@ def format_differences(expected_doc, got_doc, format_name: str) -> list[str]:
     got = timeline_of(got_doc)
     rate = _timeline_rate(expected)
     carried = carried_facts_for(format_name)
-    return facts_differences(
-        carried(timeline_facts(expected, rate)),
-        carried(timeline_facts(got, rate)),
-    )
+    expected_facts = carried(timeline_facts(expected, rate))
+    got_facts = carried(timeline_facts(got, rate))
+    namespace = getattr(_format_module(format_name), "METADATA_NAMESPACE", None)
+    if namespace:
+        _drop_added_namespace(expected_facts, got_facts, namespace)
+    return facts_differences(expected_facts, got_facts)
+
+
+def _format_module(format_name: str):
+    from otio_tools.formats import format_named
+
+    return importlib.import_module(format_named(format_name).module)
+
+
+def _drop_added_namespace(expected: Any, got: Any, namespace: str) -> None:
+    """Remove from *got* (in place) the *namespace* metadata of nodes whose twin in *expected* has none."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        if isinstance(expected.get("metadata"), dict) and isinstance(got.get("metadata"), dict):
+            if namespace not in expected["metadata"]:
+                got["metadata"].pop(namespace, None)
+        for key in expected.keys() & got.keys():
+            if key != "metadata":
+                _drop_added_namespace(expected[key], got[key], namespace)
+    elif isinstance(expected, list) and isinstance(got, list) and len(expected) == len(got):
+        for a, b in zip(expected, got):
+            _drop_added_namespace(a, b, namespace)

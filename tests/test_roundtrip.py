@@ -41,7 +41,7 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/avid_data_track_example.aaf": _AAF_DATA_TRACK,
     "aaf/bad_marker_track_from_avid.aaf": _AAF_MARKERS,
     "aaf/bezier01.aaf": _AAF_RATES,
-    "aaf/essence_group.aaf": ("media_url", "an essence group (alternative media of one clip) comes back "
+    "aaf/essence_group.aaf": ("record[1]: 12 became 24", "an essence group (alternative media of one clip) comes back "
                                            "with another choice of media and another length"),
     "aaf/keyframed_properties.aaf": ("timeline.tracks: 5 entries became 4", _AAF_MARKER_TRACK),
     "aaf/linear01.aaf": _AAF_RATES,
@@ -56,7 +56,7 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/multiple_top_level_mobs.aaf": _AAF_SEVERAL,
     "aaf/multitrack.aaf": _AAF_MARKERS,
     "aaf/nested_audio_dissolve.aaf": _AAF_MARKERS,
-    "aaf/nested_stack.aaf": ("source_range", "a nested composition is written at the length of its content, "
+    "aaf/nested_stack.aaf": ("record[1]: 33 became 99", "a nested composition is written at the length of its content, "
                                              "not of its trimmed range"),
     "aaf/nonascii_names.aaf": _AAF_SEVERAL,
     "aaf/normalclip_sourceclip_references_compositionmob_has_also_mastermob_usercomments.aaf": _AAF_SUBCLIP,

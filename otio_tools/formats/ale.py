@@ -17,11 +17,13 @@ import opentimelineio as otio
 
 from otio_tools.compare import nodes
 
-__all__ = ["carried_facts", "write_to_file"]
+__all__ = ["carried_facts", "write_to_file", "METADATA_NAMESPACE"]
+
+METADATA_NAMESPACE = "ALE"
 
 
 def carried_facts(facts: dict) -> dict:
-    """What an ALE round trip keeps: everything but empty cells.
+    """What an ALE round trip keeps: the clips, their ranges, media and columns.
 
     ===============================  ==============================================
     not carried                      why
@@ -30,10 +32,14 @@ def carried_facts(facts: dict) -> dict:
                                      as no cell: the writer fills ``Start``,
                                      ``End`` and ``Duration`` from the clip's
                                      range and leaves unused columns out
+    timeline ``name``                an ALE names no timeline
+    markers                          an ALE is a clip list: it has no markers
     ===============================  ==============================================
     """
     out = copy.deepcopy(facts)
+    out.pop("name", None)
     for node in nodes(out):
+        node.pop("markers", None)
         ale = node.get("metadata", {}).get("ALE")
         if node["type"] == "Clip" and isinstance(ale, dict):
             for column in [column for column, value in ale.items() if value == ""]:

@@ -1,11 +1,13 @@
 """Final Cut Pro 7 XML (xmeml, as Premiere and Resolve write it), through the stock ``fcp_xml`` adapter.
 
-:func:`write_to_file` mends five things the stock writer loses although
+:func:`write_to_file` mends six things the stock writer loses although
 xmeml carries them:
 
 - ``<link>`` elements (which audio and video clip items belong together):
   the reader keeps them in ``metadata["fcp_xml"]["link"]``, the writer skips
   them; they are put back on the clip item with the same id.
+- track names of a timeline that did not come from xmeml: the writer writes
+  ``<name>`` only from the reader's metadata; it is put there.
 - marker comments: the reader leaves ``<comment>`` in the marker's metadata
   and the writer writes only that; :func:`with_marker_comments` (on read)
   and :func:`write_to_file` keep it in ``Marker.comment`` as well.
@@ -29,9 +31,9 @@ import opentimelineio as otio
 
 from otio_tools.compare import nodes
 
-__all__ = ["carried_facts", "write_to_file", "with_marker_comments"]
+__all__ = ["carried_facts", "write_to_file", "with_marker_comments", "METADATA_NAMESPACE"]
 
-_NAMESPACE = "fcp_xml"
+_NAMESPACE = METADATA_NAMESPACE = "fcp_xml"
 
 
 def carried_facts(facts: dict) -> dict:
@@ -85,6 +87,7 @@ def write_to_file(document, path: str, adapter_name: str = "fcp_xml") -> None:
     prepared = copy.deepcopy(document)
     _share_file_ranges(prepared)
     _comments_to_elements(prepared)
+    _names_to_track_elements(prepared)
     _mark_carriage_returns(prepared)
     module = otio.adapters.from_name(adapter_name).module()
     text = _mended(module.write_to_string(prepared), _links_by_id(prepared), module)
@@ -136,6 +139,15 @@ def _comments_to_elements(document) -> None:
     for marker in _markers(document):
         if marker.comment:
             marker.metadata.setdefault(_NAMESPACE, {})["comment"] = marker.comment
+
+
+def _names_to_track_elements(document) -> None:
+    # The writer writes a track's <name> only from the metadata the reader keeps.
+    for track in document.find_children():
+        if isinstance(track, otio.schema.Track) and track.name:
+            meta = track.metadata.setdefault(_NAMESPACE, {})
+            if "name" not in meta:
+                meta["name"] = track.name
 
 
 def _share_file_ranges(document) -> None:

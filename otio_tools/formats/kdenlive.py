@@ -32,9 +32,14 @@ def carried_facts(facts: dict) -> dict:
     and metadata                   marker's name) and one of nine colours
     the name of a clip with        the writer writes a placeholder named
     unsupported media              ``Placeholder: Unsupported clip type``
+    timeline ``name``              a project has none: every timeline reads back
+                                   as ``Kdenlive imported timeline``
+    ``file://`` in media URLs      MLT names media by path: a ``file://`` URL
+                                   reads back as its path, the same file
     =============================  ===============================================
     """
     out = copy.deepcopy(facts)
+    out.pop("name", None)
     media_markers: dict[str, list] = {}
     for node in nodes(out):
         children = node.get("children")
@@ -43,6 +48,8 @@ def carried_facts(facts: dict) -> dict:
         if node["type"] == "Timeline":
             node["markers"] = [_kdenlive_marker(m) for m in node["markers"]]
         if node["type"] == "Clip":
+            if node.get("media_url"):
+                node["media_url"] = _as_path(node["media_url"])
             markers = [_kdenlive_marker(m) for m in node.pop("markers", [])]
             if markers:
                 known = media_markers.setdefault(str(node.get("media_url")), [])
@@ -51,6 +58,10 @@ def carried_facts(facts: dict) -> dict:
                 node["name"] = ""
     out["media_markers"] = media_markers
     return out
+
+
+def _as_path(url: str) -> str:
+    return otio.url_utils.filepath_from_url(url) if url.startswith("file:") else url
 
 
 def _kdenlive_marker(marker: dict) -> dict:

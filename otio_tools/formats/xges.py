@@ -7,7 +7,9 @@ import re
 
 from otio_tools.compare import nodes
 
-__all__ = ["carried_facts"]
+__all__ = ["carried_facts", "METADATA_NAMESPACE"]
+
+METADATA_NAMESPACE = "XGES"
 
 _RENAMED = re.compile(r"_\d+$")
 

@@ -1,0 +1,190 @@
+"""Reading and writing timelines: verified, atomic writes, and what reading repairs and notes."""
+
+from __future__ import annotations
+
+import os
+
+import opentimelineio as otio
+import pytest
+
+from otio_tools.errors import TimelineReadError, TimelineWriteError
+from otio_tools.timeline_io import default_output_path, read_timeline, timeline_of, write_timeline
+from tests.conftest import shared_path
+
+RATE = 24
+
+
+def _time(frames: int) -> otio.opentime.RationalTime:
+    return otio.opentime.RationalTime(frames, RATE)
+
+
+def _clip(name: str, start: int = 0, duration: int = 48) -> otio.schema.Clip:
+    return otio.schema.Clip(
+        name=name,
+        media_reference=otio.schema.ExternalReference(
+            target_url=f"file:///media/{name}.mov",
+            available_range=otio.opentime.TimeRange(_time(0), _time(1000)),
+        ),
+        source_range=otio.opentime.TimeRange(_time(start), _time(duration)),
+    )
+
+
+def _timeline(tracks: int = 1) -> otio.schema.Timeline:
+    timeline = otio.schema.Timeline(name="cut")
+    for t in range(tracks):
+        track = otio.schema.Track(name=f"V{t + 1}")
+        track.extend([_clip(f"shot_{t}_a", 10), _clip(f"shot_{t}_b", 200, 24)])
+        timeline.tracks.append(track)
+    timeline.tracks[0][0].markers.append(
+        otio.schema.Marker(name="flash", marked_range=otio.opentime.TimeRange(_time(12), _time(1)),
+                           color="GREEN", comment="luma jump")
+    )
+    return timeline
+
+
+def _json(document) -> str:
+    return otio.adapters.write_to_string(document, adapter_name="otio_json")
+
+
+def _listing(folder) -> list[str]:
+    return sorted(os.listdir(folder))
+
+
+@pytest.mark.parametrize("suffix", [".otio", ".otioz", ".otiod", ".xml", ".kdenlive"])
+def test_a_timeline_from_elsewhere_is_written_and_reads_back_the_same(tmp_path, suffix):
+    timeline = _timeline(tracks=2)
+    out = tmp_path / f"cut{suffix}"
+    assert write_timeline(timeline, out) == str(out)
+    back = read_timeline(out)
+    assert [c.name for c in back.timeline.find_clips()] == [c.name for c in timeline.find_clips()]
+    assert _listing(tmp_path) == [out.name]
+
+
+def test_otio_round_trip_is_identical_json(tmp_path):
+    timeline = _timeline()
+    write_timeline(timeline, tmp_path / "cut.otio")
+    assert _json(read_timeline(tmp_path / "cut.otio").document) == _json(timeline)
+
+
+def test_an_existing_file_is_never_replaced_unless_asked(tmp_path):
+    out = tmp_path / "cut.otio"
+    out.write_text("precious")
+    with pytest.raises(TimelineWriteError, match=r"cut\.otio: already exists; choose another output"):
+        write_timeline(_timeline(), out)
+    assert out.read_text() == "precious"
+    write_timeline(_timeline(), out, overwrite=True)
+    assert read_timeline(out).timeline.name == "cut"
+    assert _listing(tmp_path) == ["cut.otio"]
+
+
+def test_a_bundle_folder_is_replaced_whole(tmp_path):
+    out = tmp_path / "cut.otiod"
+    write_timeline(_timeline(), out)
+    changed = _timeline()
+    changed.name = "recut"
+    write_timeline(changed, out, overwrite=True)
+    assert read_timeline(out).timeline.name == "recut"
+    assert _listing(tmp_path) == ["cut.otiod"]
+
+
+def _refuse(document):
+    raise TimelineWriteError("refused by the check")
+
+
+@pytest.mark.parametrize(
+    "name, document, kwargs, message",
+    [
+        pytest.param("cut.otio", _timeline(), {"verify": _refuse}, "refused by the check", id="verification-fails"),
+        pytest.param("cut.ale", _timeline(tracks=2), {}, r"cut\.ale: the written ale file differs from the timeline: "
+                     r"timeline\.tracks: 2 entries became 1", id="format-cannot-hold-it"),
+        pytest.param("cut.aaf", _timeline(), {}, r"cut\.aaf: the aaf writer failed: AAFAdapterError: Cannot find mob ID",
+                     id="writer-raises"),
+        pytest.param("cut.otioz", _timeline(), {"verify": _refuse}, "refused by the check", id="bundle-verification-fails"),
+        pytest.param("cut.otiod", _timeline(), {"verify": _refuse}, "refused by the check", id="folder-verification-fails"),
+    ],
+)
+def test_a_failed_write_leaves_the_old_output_and_no_temporary_file(tmp_path, name, document, kwargs, message):
+    out = tmp_path / name
+    if name.endswith(".otiod"):
+        out.mkdir()
+        (out / "content.otio").write_text("old")
+    else:
+        out.write_bytes(b"old")
+    with pytest.raises(TimelineWriteError, match=message):
+        write_timeline(document, out, overwrite=True, **kwargs)
+    assert _listing(tmp_path) == [name]
+    if name.endswith(".otiod"):
+        assert _listing(out) == ["content.otio"] and (out / "content.otio").read_text() == "old"
+    else:
+        assert out.read_bytes() == b"old"
+
+
+def test_an_output_with_no_known_suffix_is_refused(tmp_path):
+    with pytest.raises(TimelineWriteError, match=r"cut\.mov: cannot tell the format from the suffix; pass --to"):
+        write_timeline(_timeline(), tmp_path / "cut.mov")
+    assert _listing(tmp_path) == []
+
+
+def test_fcp7_xml_keeps_marker_comments(tmp_path):
+    write_timeline(_timeline(), tmp_path / "cut.xml")
+    (marker,) = read_timeline(tmp_path / "cut.xml").timeline.tracks[0][0].markers
+    assert (marker.name, marker.comment) == ("flash", "luma jump")
+
+
+def test_default_output_never_takes_an_existing_name(tmp_path):
+    source = tmp_path / "cut.edl"
+    first = default_output_path(str(source), "otio")
+    assert os.path.basename(first) == "cut.otio-tools.otio"
+    open(first, "w").close()
+    assert os.path.basename(default_output_path(str(source), "otio")) == "cut.otio-tools-2.otio"
+
+
+def test_a_collection_of_timelines_gives_its_first_with_a_note():
+    first, second = _timeline(), _timeline()
+    second.name = "other"
+    notes: list[str] = []
+    assert timeline_of(otio.schema.SerializableCollection(children=[first, second]), "x", notes) is first
+    assert notes == ["2 timelines in the file; using the first, 'cut'"]
+
+
+def test_a_clip_list_is_laid_end_to_end_leaving_untimed_clips_off():
+    untimed = otio.schema.Clip(name="no_range")
+    notes: list[str] = []
+    timeline = timeline_of(otio.schema.SerializableCollection(name="bin", children=[_clip("a"), untimed, _clip("b")]),
+                           "bin.ale", notes)
+    assert [c.name for c in timeline.find_clips()] == ["a", "b"]
+    assert timeline.tracks[0][1].range_in_parent().start_time == _time(48)
+    assert notes == ["a clip list of 3 clips, laid end to end on one track",
+                     "1 clips with no start and duration left off the track: 'no_range'"]
+
+
+def test_a_document_of_something_else_is_refused():
+    with pytest.raises(TimelineReadError, match=r"x\.otio: holds a Clip, not a timeline or clip list"):
+        timeline_of(_clip("a"), "x.otio")
+
+
+@pytest.mark.corpus
+def test_what_an_adapter_prints_becomes_a_note(capsys):
+    loaded = read_timeline(shared_path("corpus", "timelines", "kdenlive", "kdenlive_example.kdenlive"))
+    assert capsys.readouterr().out == ""
+    assert any(note.startswith("the kdenlive adapter said: This OpenTimelineIO adapter is deprecated")
+               for note in loaded.notes)
+
+
+@pytest.mark.corpus
+def test_newer_otio_marker_schema_is_stepped_down_keeping_the_exact_colour():
+    loaded = read_timeline(shared_path("corpus", "timelines", "otio", "screening_example.otio"))
+    markers = [m for clip in loaded.timeline.find_clips() for m in clip.markers]
+    assert len(markers) == 3
+    assert all(len(m.metadata["otio_tools"]["marker_color_rgba"]) == 4 for m in markers)
+
+
+@pytest.mark.corpus
+def test_an_aaf_marker_the_writer_drops_is_refused_naming_it(tmp_path):
+    loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "simple.aaf"))
+    clip = next(iter(loaded.timeline.find_clips()))
+    clip.markers.append(otio.schema.Marker(name="flash", marked_range=otio.opentime.TimeRange(
+        clip.source_range.start_time, otio.opentime.RationalTime(0, clip.source_range.start_time.rate))))
+    with pytest.raises(TimelineWriteError, match=r"differs from the timeline: .*markers: 1 entries became 0"):
+        write_timeline(loaded.document, tmp_path / "out.aaf")
+    assert _listing(tmp_path) == []
