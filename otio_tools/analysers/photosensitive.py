@@ -26,6 +26,11 @@ counts as a transition when it reaches 20 cd/m2 with the darker side under
 transition (a ramp), and a flash is two opposing transitions. More than three
 flashes in one second, i.e. more than six transitions, is an error.
 
+The same transitions give the one-frame flash: a pair of opposing transitions
+at most ``flash_frames`` apart, more than a second away from hazardous
+flashing (which is reported as such), is a ``flash_frame`` (warning) at its
+first frame: a white or black frame inside a shot.
+
 Where it fails: a flash confined to many small regions that add up to 25 %
 without being simultaneous is under-counted; patterns (stripes, checks, the
 other half of the guidance) are not checked; the absolute luminances assume a
@@ -60,6 +65,7 @@ class PhotosensitiveSettings:
     max_flashes: int = setting(3, 1, 30, "flashes allowed in any one second (more is hazardous)")
     red_ratio: float = setting(0.8, 0.5, 1.0, "R / (R + G + B) of a saturated red (linear light)")
     red_change: float = setting(20.0, 1.0, 320.0, "change of (R - G - B) x 320 that is a red transition")
+    flash_frames: int = setting(2, 1, 12, "longest lone flash (frames) inside a shot that is reported as a flash_frame")
     ramp_frames: int = setting(1, 1, 12, "frames over which one luminance change may build")
 
     def __post_init__(self) -> None:
@@ -98,10 +104,10 @@ def transitions(frames: np.ndarray, settings: PhotosensitiveSettings | None = No
 
 @register
 class PhotosensitiveAnalyser(ShotAnalyser):
-    """General and red flashes above the broadcast guidance."""
+    """General and red flashes above the broadcast guidance; a lone one- or two-frame flash as a flash_frame."""
 
     name = "photosensitive_flash"
-    kinds = ("photosensitive_flash",)
+    kinds = ("photosensitive_flash", "flash_frame")
     settings_class = PhotosensitiveSettings
     needs = FrameNeeds(body_stride=1)
 
@@ -121,12 +127,11 @@ class PhotosensitiveAnalyser(ShotAnalyser):
             keep = np.ones(len(pos), bool)
             keep[1:] = signs[pos[1:]] != signs[pos[:-1]]
             pos = pos[keep]
-            if len(pos) <= 2 * s.max_flashes:
-                continue
             counts = np.searchsorted(pos, pos + window, side="left") - np.arange(len(pos))
             hot = np.zeros(len(frames), bool)
             for i in np.flatnonzero(counts > 2 * s.max_flashes):
                 hot[pos[i] : pos[i + counts[i] - 1] + 1] = True
+            findings.extend(self._flash_frames(shot, frames, pos, hot, window))
             for start, length in runs(hot):
                 first = int(frames[start])
                 flashes = int(counts.max()) / 2
@@ -149,3 +154,33 @@ class PhotosensitiveAnalyser(ShotAnalyser):
                     )
                 )
         return AnalyserResult(tuple(findings), tuple(rows))
+
+    def _flash_frames(self, shot: ShotView, frames: np.ndarray, pos: np.ndarray, hot: np.ndarray, window: int) -> list[Finding]:
+        """flash_frame findings for pairs of opposing transitions at most ``flash_frames`` apart, away from hazardous flashing."""
+        s = self.settings
+        out = []
+        near_hot = np.convolve(hot, np.ones(2 * window + 1), mode="same") > 0
+        for i in range(len(pos) - 1):
+            a, b = int(pos[i]), int(pos[i + 1])
+            if b - a > s.flash_frames or near_hot[a : b + 1].any():
+                continue
+            first, length = int(frames[a]), b - a
+            out.append(
+                Finding(
+                    kind="flash_frame",
+                    severity=Severity.WARNING,
+                    start=first,
+                    duration=length,
+                    track=shot.track,
+                    clip=shot.clip,
+                    score=float(length),
+                    threshold=float(s.flash_frames),
+                    message=(
+                        f"{shot.clip} flashes for {length} frame{'s' if length > 1 else ''} at frame {first} "
+                        f"({timecode(first, shot.rate)}): the luminance of at least {s.min_area:.0%} of the screen "
+                        f"jumps by {s.min_change:g} cd/m2 or more and comes back."
+                    ),
+                    suggestion={"action": "replace_frames", "frames": [first, first + length]},
+                )
+            )
+        return out

@@ -162,11 +162,27 @@ def test_standardised_removes_gain():
 )
 def test_photosensitive_flash(frames, found):
     result = run(PhotosensitiveAnalyser(), frames)
-    assert bool(result.findings) is found
+    hazards = [f for f in result.findings if f.kind == "photosensitive_flash"]
+    assert bool(hazards) is found
     if found:
-        f = result.findings[0]
+        f = hazards[0]
         assert f.kind == "photosensitive_flash" and f.score > 3 and 110 <= f.start <= 116
         assert "BT.1702" in f.message
+
+
+@pytest.mark.parametrize(
+    "frames, expected",
+    [
+        pytest.param(alternating(moving(), 30, 1, 1), [(130, 1)], id="one-white-frame"),
+        pytest.param(alternating(moving(), 30, 2, 2, bright=5), [(130, 2)], id="two-black-frames"),
+        pytest.param(alternating(alternating(moving(), 10, 1, 1), 40, 1, 1), [(110, 1), (140, 1)], id="two-lone-flashes"),
+        pytest.param(alternating(moving(), 30, 3, 3), [], id="three-frames-is-a-change-not-a-flash"),
+        pytest.param(alternating(moving(), 12, 36, 2), [], id="hazardous-flashing-is-reported-as-such"),
+    ],
+)
+def test_flash_frame_inside_a_shot(frames, expected):
+    result = run(PhotosensitiveAnalyser(), frames)
+    assert [(f.start, f.duration) for f in result.findings if f.kind == "flash_frame"] == expected
 
 
 def test_small_flashing_area_is_not_hazardous():
@@ -174,7 +190,7 @@ def test_small_flashing_area_is_not_hazardous():
     flashing = alternating(moving(), 12, 36, 2)
     h, w = SIZE
     frames[:, : h // 3, : w // 2] = flashing[:, : h // 3, : w // 2]  # one sixth of the screen
-    assert run(PhotosensitiveAnalyser(), frames).findings == ()
+    assert [f for f in run(PhotosensitiveAnalyser(), frames).findings if f.kind == "photosensitive_flash"] == []
 
 
 def test_transitions_shape():
