@@ -250,13 +250,13 @@ def format_differences(expected_doc, got_doc, format_name: str) -> list[str]:
     expected = timeline_of(expected_doc)
     got = timeline_of(got_doc)
     rate = _timeline_rate(expected)
-    carried = carried_facts_for(format_name)
-    expected_facts = carried(timeline_facts(expected, rate))
-    got_facts = carried(timeline_facts(got, rate))
+    expected_facts = timeline_facts(expected, rate)
+    got_facts = timeline_facts(got, rate)
     namespace = getattr(_format_module(format_name), "METADATA_NAMESPACE", None)
     if namespace:
         _drop_added_namespace(expected_facts, got_facts, namespace)
-    return facts_differences(expected_facts, got_facts)
+    carried = carried_facts_for(format_name)
+    return facts_differences(carried(expected_facts), carried(got_facts))
 
 
 def _format_module(format_name: str):

@@ -72,8 +72,6 @@ def carried_facts(facts: dict) -> dict:
             del meta["@frameBlend"]
         if node["type"] == "Timeline" and meta.get("media") in (None, {"video": {"format": None}}):
             meta.pop("media", None)
-        if not meta:
-            del node["metadata"][_NAMESPACE]
     return out
 
 
