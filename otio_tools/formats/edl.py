@@ -8,16 +8,44 @@ repaired list is handed to the stock adapter; its timeline is then corrected
 where the adapter gets the picture wrong. ``read_edl_text`` returns the
 timeline and one short note per repair.
 
-Picture only
-    otio-tools checks picture, and an EDL event's audio cannot be read to the
-    frame in practice: Avid writes ``00:00:00:00 00:00:00:00`` as the source
-    of every clip without timecode (the sound EDLs ``*_DX_*`` and ``TEST.edl``
-    are made of them), Premiere writes audio cross-fades whose source and
-    record lengths differ, and the EDL writer carries one picture track. So
-    events on audio channels only (``A``, ``A2``, ``AA``, ``A3``...,
-    ``NONE`` with ``AUD``) are dropped with a note, events on a picture and
-    audio channel (``B``, ``AA/V``, ``A/V``) are read as picture, and ``AUD``
-    lines are ignored. An EDL with no picture event at all is refused.
+Picture and sound
+    Each event goes onto every track its channel names, one OTIO track per
+    channel: picture on ``V`` (``V2``...), audio channel n on an audio track
+    named ``An``. ``A`` is channel 1, ``AA`` channels 1 and 2, ``A2``,
+    ``A3``... ``A12`` that channel, ``B`` picture and channel 1, ``A/V``,
+    ``AA/V``, ``A2/V`` picture and those channels; an ``AUD 3``, ``AUD 4`` or
+    ``AUD 3 4`` line adds channels 3 and 4 (to ``V``, ``NONE`` or any
+    other). An event on ``NONE`` with no ``AUD`` line records nothing and is
+    dropped with a note (Premiere repeats audio cross-fades that way); an
+    EDL of such events only is refused. An EDL of audio events only reads
+    as a timeline with audio tracks and no video track. Picture records
+    exactly as it would without the audio (``global_start_time`` is the
+    earliest record in on any track, so picture may open with a gap). Audio
+    events follow the picture rules below, and these, each with a note:
+
+    - Avid writes ``00:00:00:00 00:00:00:00`` as the source of media without
+      timecode (leaders, WAVs): read from source frame 0 for the record
+      length ("untimecoded source in N audio events").
+    - Other audio events whose source and record lengths differ with no
+      ``M2`` line (Avid's sub-frame sound edits run the source one frame
+      long, Premiere's cross-fades shorter or longer): the record side is
+      the edit; read from the source in for the record length, events listed.
+      A black (``BL``) event has no source and is not listed.
+    - A source timecode whose frame field the rate cannot have (Premiere and
+      Avid write a 30 or 60 fps sound source in its own timecode) is read at
+      the timecode rate above that field at which source and record lengths
+      agree within a frame, as a source range at that rate; with none it is
+      refused like a picture timecode.
+    - An audio transition, whatever its code (Premiere writes cross-fades as
+      ``W001`` and ``W000``), is a cross-fade: an OTIO ``SMPTE_Dissolve`` on
+      that track, a transition first on a channel a fade from a zero-length
+      gap, one into ``BL`` a fade into a gap, as for picture.
+    - Premiere's ``BL`` cuts whose record out (``00:00:00:00``) is before
+      their record in are dropped: black is a hole in the record timecode.
+    - An event that repeats an earlier one on the same channel line for line
+      is dropped; so is a cut lying inside the event before it on the channel
+      from the same reel at the same source frames (Premiere's tail after a
+      cross-fade), and an event covered entirely by one listed after it.
 
 Repairs on reading (each leaves a note)
     ====================================  ========================================
@@ -27,16 +55,17 @@ Repairs on reading (each leaves a note)
     GBK or Latin-1 text                   decoded (``decoded_edl_text``)
     rate given as 23.976, 29.97...        the exact NTSC rate (24000/1001...)
     ``FCM: DROP FRAME`` with ``:``        drop-frame timecode (29.97, 59.94 only)
-    a transition as first picture event   a zero-length gap, then the transition
+    a transition as first event on a      a zero-length gap, then the transition
+    track
     a transition's zero-length from-line  the from-line of the transition that
     numbered as the event before it       follows it
     a transition into ``BL`` (fade out)   a transition into a gap
-    zero-length picture cut               dropped (it shows no frame)
+    zero-length cut                       dropped (it shows no frame)
     events out of record order            read in record order
     a later event recording over an       the earlier event is cut where the
     earlier one (CMX record order)        later starts, or dropped if covered
-    source runs a whole N times its       speed N (a high-frame-rate source
-    record length, with no ``M2`` line    conformed without its ``M2`` line)
+    picture source runs a whole N times   speed N (a high-frame-rate source
+    its record length, no ``M2`` line     conformed without its ``M2`` line)
     ``M2`` with equal source and record   the speed kept (the adapter drops it)
     lengths (Resolve, reverse at -1x)
     ``TO CLIP NAME`` on a plain cut       ignored: the clip is ``FROM CLIP NAME``
@@ -51,7 +80,9 @@ Refused (``TimelineReadError``, naming line and event)
     ``M2`` line and no whole speed ratio, record out before record in, events
     that overlap other than by recording over the previous one's end, a
     transition with no from-line, key edits (``K``, ``KB``, ``KO``), a line that
-    starts with a number but is no event, and an EDL with no picture event.
+    starts with a number but is no event, an EDL with no event, and one whose
+    events record to no channel (``NONE`` with no ``AUD`` line). On audio the
+    source and record lengths may differ (see above).
 
 Speed effects follow the stock adapter: the clip's source range is the
 event's source in and its *record* length, and a ``LinearTimeWarp`` holds
@@ -64,19 +95,25 @@ the samples; :func:`carried_facts` keeps exactly these facts
     fact                 after an EDL round trip
     ===================  =====================================================
     timeline name        kept (``TITLE``)
-    tracks               the one enabled picture track; audio tracks, more
-                         than one picture track and nested stacks are not
-                         written (the writer refuses the last two)
+    tracks               the one enabled picture track (channel ``V``) and
+                         each enabled audio track holding a clip, on its
+                         channel: a track named ``A<n>`` (as read) on channel
+                         n, others on the lowest free channels in order
+                         (:func:`audio_channels`); one event per channel
+                         (``A``, ``A2``...), never ``AA`` or ``AUD``. More
+                         than one picture track and nested stacks are
+                         refused; disabled tracks are not written
     clip name            kept (``FROM CLIP NAME``)
     record position      kept: ``global_start_time`` + position, in frames
     source range         kept in whole frames at the record rate (a source at
-                         another rate is rounded to it)
+                         another rate, such as a 60 fps sound source, is
+                         rounded to it)
     gaps                 kept as holes in the record timecode; a leading gap
                          becomes a later ``global_start_time``
     transitions          moved to start at the cut (in offset 0, out offset
                          in + out, clips around it adjusted: the same frames
                          mix); a wipe stays a wipe, any other type becomes a
-                         dissolve
+                         dissolve; on audio tracks as on picture
     speed (``M2``)       kept to 6 decimals, reverse and freeze frames included;
                          a speed of 1 is no effect
     markers (``LOC``)    name (case kept), colour, start frame; not duration,
@@ -87,7 +124,8 @@ the samples; :func:`carried_facts` keeps exactly these facts
                          per style, read back from it or missing
     metadata             not kept (reel names and comments come back from the
                          text, others are lost)
-    track name, kind     not kept: the track reads back as ``V``, Video
+    track name, kind     not kept: picture reads back as ``V``, Video, audio
+                         as ``A<channel>``, Audio, in channel order
     ===================  =====================================================
 """
 
@@ -109,6 +147,7 @@ __all__ = [
     "write_to_string",
     "write_to_file",
     "carried_facts",
+    "audio_channels",
 ]
 
 _TC = r"(?:\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d|\d+)"
@@ -122,6 +161,7 @@ _LOC = re.compile(r"^\*?\s*LOC:?\s*(?P<tc>\d\d[:;]\d\d[:;]\d\d[:;]\d\d)")
 _FREEZE = re.compile(r"^\*?\s*\*\s*FREEZE FRAME")
 _TO_CLIP = re.compile(r"^\*?\s*TO CLIP NAME")
 _FROM_CLIP_NAME = re.compile(r"^\*?\s*FROM CLIP NAME")
+_AUD = re.compile(r"^AUD\s+(?P<channels>\d+(?:\s+\d+)*)\s*$", re.IGNORECASE)
 _FCM = re.compile(r"^FCM\s*:\s*(?P<mode>(NON[- ])?DROP)", re.IGNORECASE)
 _PICTURE_CHANNELS = {"B": "V", "A/V": "V", "AA/V": "V", "A2/V": "V", "V/A": "V", "V/AA": "V"}
 _STYLES = ("avid", "nucoda", "premiere")
@@ -186,6 +226,7 @@ class _Event:
     from_line: _Line | None = None
     comments: tuple[tuple[int, str], ...] = ()
     track: str = "V"
+    source_rate: float | None = None  # an audio source timecode counted at another rate (Premiere)
 
     @property
     def number(self) -> int:
@@ -312,7 +353,8 @@ def _checked_timecodes(events: list[_Event], rate: float, source: str) -> None:
     """Refuse a frame field the rate cannot have: the EDL was cut at another rate."""
     nominal = round(rate)
     for event in events:
-        places = [(line.line_no, tc) for line in (event.from_line, event.line) if line for tc in line.tcs]
+        places = [(line.line_no, tc) for line in (event.from_line, event.line) if line
+                  for tc in (line.tcs[2:] if event.source_rate and line is event.line else line.tcs)]
         for line_no, text in event.comments:
             marker = _LOC.match(text) or _M2.match(text)
             if marker:
@@ -371,29 +413,127 @@ def _channel_track(channel: str) -> str | None:
     return None
 
 
-def _picture_events(events: list[_Event], source: str, notes: list[str]) -> list[_Event]:
-    picture, audio_channels, audio_count = [], set(), 0
+def _audio_channels_of(event: _Event) -> list[int]:
+    """The audio channels an event records to: its channel column's, then its ``AUD`` lines'."""
+    channels: list[int] = []
+    for part in event.line.channel.split("/"):
+        if part in ("A", "B"):
+            channels.append(1)
+        elif part == "AA":
+            channels.extend((1, 2))
+        elif re.fullmatch(r"A\d+", part) and int(part[1:]) > 0:
+            channels.append(int(part[1:]))
+    for _, text in event.comments:
+        aud = _AUD.match(text)
+        if aud:
+            channels.extend(int(n) for n in aud["channels"].split() if int(n) > 0)
+    return sorted(set(channels))
+
+
+def _events_on_tracks(events: list[_Event], source: str, notes: list[str]) -> list[_Event]:
+    """One event per track it records to: picture on ``V`` (``V2``...), audio channel n on ``An``."""
+    out: list[_Event] = []
+    unrecorded: dict[str, int] = {}
     for event in events:
-        track = _channel_track(event.line.channel)
-        if track is None:
-            audio_count += 1
-            audio_channels.add(event.line.channel)
-            continue
-        picture.append(replace(event, track=track))
-    if not picture:
-        if not events:
-            raise TimelineReadError(f"{source}: no events; the EDL is empty: export it again")
+        picture = _channel_track(event.line.channel)
+        tracks = ([picture] if picture else []) + [f"A{n}" for n in _audio_channels_of(event)]
+        if not tracks:
+            unrecorded[event.line.channel] = unrecorded.get(event.line.channel, 0) + 1
+        out.extend(replace(event, track=track) for track in tracks)
+    if not events:
+        raise TimelineReadError(f"{source}: no events; the EDL is empty: export it again")
+    described = ", ".join(f"{n} on {channel}" for channel, n in sorted(unrecorded.items()))
+    if not out:
         raise TimelineReadError(
-            f"{source}: no picture event: all {audio_count} events are audio only (channels "
-            f"{', '.join(sorted(audio_channels))}); otio-tools checks picture: export the EDL of the "
-            "video track"
+            f"{source}: no event records to a picture or audio channel ({described}, none with an AUD line); "
+            "export the EDL again with its tracks patched to V, A, A2..."
         )
-    if audio_count:
-        notes.append(
-            f"{audio_count} audio-only events dropped (channels {', '.join(sorted(audio_channels))}); "
-            "picture is read"
-        )
-    return picture
+    if unrecorded:
+        notes.append(f"{sum(unrecorded.values())} events record to no channel ({described} with no AUD line); "
+                     "dropped")
+    return out
+
+
+def _source_rate(line: _Line, rate: float) -> float | None:
+    """The rate of a source timecode whose frame field the record rate cannot have, or None.
+
+    Premiere writes an audio event's source timecode at the source clip's
+    rate: ``00:00:36:12 00:00:37:42`` over 36 record frames at 24 fps is 90
+    frames at 60 fps, 1.5 seconds either way. The rate is the timecode rate
+    above the frame field at which the source lasts the record length, within
+    a frame; None when the frame fields fit the record rate or no rate does.
+    """
+    fields = [_frame_field(tc) for tc in line.tcs[:2]]
+    if max(fields) < round(rate) or line.rec_out <= line.rec_in:
+        return None
+    (s_in, f_in), (s_out, f_out) = [
+        (sum(int(p) * m for p, m in zip(re.split(r"[:;.]", tc)[:3], (3600, 60, 1))), f)
+        for tc, f in zip(line.tcs[:2], fields)]
+    seconds = (line.rec_out - line.rec_in) / rate
+    for candidate in (25, 30, 48, 50, 60):
+        if candidate > max(fields) and abs((s_out - s_in) * candidate + f_out - f_in - seconds * candidate) <= 1:
+            return float(candidate)
+    return None
+
+
+def _is_audio(event: _Event) -> bool:
+    return event.track.startswith("A")
+
+
+def _audio_timing(events: list[_Event], rate: float, notes: list[str]) -> list[_Event]:
+    """Audio events as NLEs write them, made readable: see "Picture and sound" in the module docstring."""
+    out: list[_Event] = []
+    seen: set[tuple] = set()
+    backwards, repeated, untimecoded, mismatched, other_rate, wiped = [], [], [], [], [], set()
+    for event in events:
+        if not _is_audio(event):
+            out.append(event)
+            continue
+        line = event.line
+        if line.rec_out < line.rec_in and line.reel.upper() in ("BL", "BLACK") and event.from_line is None:
+            backwards.append(f"{line.number:03d}")
+            continue
+        key = (event.track, *((part.reel, part.kind, part.length, part.tcs) if part else None
+                              for part in (event.from_line, line)))
+        if key in seen:
+            repeated.append(f"{line.number:03d} on {event.track}")
+            continue
+        seen.add(key)
+        src, rec = line.src_out - line.src_in, line.rec_out - line.rec_in
+        source_rate = _source_rate(line, rate)
+        if source_rate:
+            other_rate.append(f"{event.where()} {source_rate:g} fps")
+            out.append(replace(event, source_rate=source_rate, line=replace(line, src_out=line.src_in + rec)))
+            continue
+        if rec > 0 and src != rec and event.m2_speed() is None and not event.is_freeze():
+            if line.src_in == line.src_out == 0:
+                untimecoded.append(f"{line.number:03d}")
+            elif line.reel.upper() not in ("BL", "BLACK"):
+                mismatched.append(f"{event.where()} {src}/{rec}")
+            event = replace(event, line=replace(line, src_out=line.src_in + rec))
+        if line.kind.startswith("W"):
+            wiped.add(line.kind)
+        out.append(event)
+    if backwards:
+        notes.append(f"{len(backwards)} audio black (BL) cuts whose record out is before their record in "
+                     f"(Premiere's 00:00:00:00) dropped: events {_listed(backwards)}")
+    if repeated:
+        notes.append(f"{len(repeated)} audio events repeating an earlier event on the same channel dropped: "
+                     f"events {_listed(repeated)}")
+    if untimecoded:
+        notes.append(f"untimecoded source in {len(untimecoded)} audio events (source 00:00:00:00 "
+                     f"00:00:00:00): read from source frame 0 for their record length: events "
+                     f"{_listed(untimecoded)}")
+    if mismatched:
+        notes.append(f"{len(mismatched)} audio events whose source and record lengths differ, with no M2 line, "
+                     f"read for their record length from their source in (source/record frames): "
+                     f"{_listed(mismatched)}")
+    if other_rate:
+        notes.append(f"{len(other_rate)} audio events with source timecode at the source clip's own rate "
+                     f"(the rate at which source and record lengths agree) read at it: {_listed(other_rate)}")
+    if wiped:
+        notes.append(f"audio wipes ({', '.join(sorted(wiped))}) read as cross-fades (dissolves)")
+    return out
 
 
 def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[str]) -> list[_Event]:
@@ -419,6 +559,7 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
         notes.append("events listed out of record order (a B- or C-mode list); read in record order")
         out = by_record
     resolved: list[_Event] = []
+    repeats: list[str] = []
     for event in out:
         previous = next((e for e in reversed(resolved) if e.track == event.track), None)
         if previous is not None and event.line.rec_in < previous.line.rec_out and event.from_line is None:
@@ -434,6 +575,16 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
                 resolved[resolved.index(previous)] = replace(previous, line=trimmed)
                 notes.append(f"event {p.number:03d} (line {p.line_no}) cut by {cut} frames where "
                              f"event {e.number:03d} records over it")
+            elif _is_audio(event) and p.rec_in <= e.rec_in and e.rec_out <= p.rec_out and p.line_no > e.line_no:
+                # listed later, the event around it records over it (CMX record order)
+                notes.append(f"event {e.number:03d} (line {e.line_no}) is recorded over entirely by "
+                             f"event {p.number:03d} on {event.track}; dropped")
+                continue
+            elif _is_audio(event) and p.rec_in <= e.rec_in and e.rec_out <= p.rec_out and e.reel == p.reel \
+                    and e.src_in - p.src_in == e.rec_in - p.rec_in and event.m2_speed() is None:
+                # Premiere repeats the part of a cross-faded clip after the fade as a cut of its own
+                repeats.append(f"{e.number:03d} on {event.track}")
+                continue
             else:
                 raise TimelineReadError(
                     f"{source}: {event.where()}: record {e.tcs[2]}-{e.tcs[3]} overlaps event "
@@ -441,6 +592,9 @@ def _checked_timing(events: list[_Event], rate: float, source: str, notes: list[
                     "fix the record timecodes or put one of them on another track"
                 )
         resolved.append(event)
+    if repeats:
+        notes.append(f"{len(repeats)} audio cuts repeating frames the event before them already records "
+                     f"(same reel, same source at each record frame) dropped: events {_listed(repeats)}")
 
     final: list[_Event] = []
     inferred: list[str] = []
@@ -516,7 +670,9 @@ def _edl_for_adapter(parsed: _Parsed, events: list[_Event], rate: float, notes: 
                 before = len(comments)
                 comments = [c for c in comments if not _TO_CLIP.match(c)]
                 dropped_to_names += before - len(comments)
-            out.append(render(index, event.line, event.track, event.line.kind))
+            # an audio transition is a cross-fade whatever its code (Premiere writes W001)
+            kind = "D" if _is_audio(event) and not event.line.is_cut else event.line.kind
+            out.append(render(index, event.line, event.track, kind))
             leading.append(None)
         out.extend(comments)
     if dropped_to_names:
@@ -531,11 +687,13 @@ def _adapter_module():
 def read_edl_text(
     text: str, rate: float, *, source: str = "EDL"
 ) -> tuple[otio.schema.Timeline, list[str]]:
-    """Parse EDL *text* at *rate* frames per second; returns the picture timeline and repair notes.
+    """Parse EDL *text* at *rate* frames per second; returns the timeline and repair notes.
 
-    *source* names the file in error messages. Record positions are relative to
-    ``timeline.global_start_time`` (the first event's record in); every clip
-    keeps its event number and line under ``metadata["otio_tools"]["edl"]``.
+    The timeline holds the picture track (none if no event records picture),
+    then one audio track per channel, ``A1``, ``A2``... *source* names the
+    file in error messages. Record positions are relative to
+    ``timeline.global_start_time`` (the earliest record in on any track); every
+    clip keeps its event number and line under ``metadata["otio_tools"]["edl"]``.
     """
     notes: list[str] = []
     if "\r" in text and "\n" not in text:
@@ -547,7 +705,8 @@ def read_edl_text(
     if parsed.drop_frame:
         notes.append("drop-frame timecode")
     events = _with_misnumbered_from_lines(parsed.events, source, notes)
-    events = _picture_events(events, source, notes)
+    events = _events_on_tracks(events, source, notes)
+    events = _audio_timing(events, exact_rate, notes)
     _checked_timecodes(events, exact_rate, source)
     events = _checked_timing(events, exact_rate, source, notes)
     edl, leading = _edl_for_adapter(parsed, events, exact_rate, notes)
@@ -585,15 +744,23 @@ def _corrected(timeline, events: list[_Event], leading: list[_Event | None], rat
                     otio.opentime.RationalTime(0, rate), clip.source_range.duration))
                 continue
             clip.metadata["otio_tools"] = {"edl": {"event": event.number, "line": event.line.line_no}}
+            if event.source_rate:
+                hh, mm, ss, ff = (int(p) for p in re.split(r"[:;.]", event.line.tcs[0]))
+                duration = clip.source_range.duration.value * event.source_rate / rate
+                clip.source_range = otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(((hh * 60 + mm) * 60 + ss) * event.source_rate + ff, event.source_rate),
+                    otio.opentime.RationalTime(duration, event.source_rate))
             _markers_to_source_time(clip, event, rate)
             speed = event.m2_speed()
             if speed is not None and not clip.effects and speed != rate and event.line.rec_out - event.line.rec_in > 1:
                 clip.effects.append(otio.schema.LinearTimeWarp(time_scalar=speed / rate))
-                kept_speeds.append(f"{event.where()} {speed:g}")
+                if f"{event.where()} {speed:g}" not in kept_speeds:  # once for an event on several channels
+                    kept_speeds.append(f"{event.where()} {speed:g}")
             if lead is not None:
                 index = track.index(clip)
                 length = otio.opentime.RationalTime(lead.line.length or 0, rate)
-                kind = "SMPTE_Wipe" if lead.line.kind.startswith("W") else otio.schema.TransitionTypes.SMPTE_Dissolve
+                kind = "SMPTE_Wipe" if lead.line.kind.startswith("W") and not _is_audio(lead) \
+                    else otio.schema.TransitionTypes.SMPTE_Dissolve
                 transition = otio.schema.Transition(
                     name=f"{kind} to {clip.name}",
                     transition_type=kind,
@@ -604,15 +771,28 @@ def _corrected(timeline, events: list[_Event], leading: list[_Event | None], rat
                 track.insert(index, transition)
                 track.insert(index, otio.schema.Gap(source_range=otio.opentime.TimeRange(
                     otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(0, rate))))
-                notes.append(f"{lead.where()}: a {lead.line.kind} transition opens the track; "
+                notes.append(f"{lead.where()}: a {lead.line.kind} transition opens the track {track.name}; "
                              "read as a transition from a zero-length gap")
         offset = starts.get(track.name, global_start) - global_start
         if offset:
             track.insert(0, otio.schema.Gap(source_range=otio.opentime.TimeRange(
                 otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(offset, rate))))
+    # picture first, in the order read, then audio by channel
+    order = sorted(timeline.tracks, key=lambda t: (t.kind == otio.schema.TrackKind.Audio, _channel_number(t.name)
+                                                   if t.kind == otio.schema.TrackKind.Audio else 0))
+    while len(timeline.tracks):
+        timeline.tracks.pop()
+    for track in order:
+        timeline.tracks.append(track)
     if kept_speeds:
         notes.append(f"M2 speed kept on {len(kept_speeds)} events whose source and record lengths are equal: "
                      f"{_listed(kept_speeds)}")
+
+
+def _channel_number(name: str) -> int:
+    """The audio channel of a track named ``A<n>`` as read; 0 for any other name."""
+    match = re.fullmatch(r"A(\d+)", name or "")
+    return int(match[1]) if match else 0
 
 
 def _markers_to_source_time(clip, event: _Event, rate: float) -> None:
@@ -640,26 +820,60 @@ def write_to_string(input_otio, rate: float | None = None, style: str = "avid") 
     record timecode, writes every wipe as ``D``, divides by the speed for an
     ``M2`` event's source out (and fails on reverse speeds), repeats the
     outgoing clip's markers and ``M2`` in a transition's event, and writes no
-    ``FCM`` line. This writes a copy of the one picture track and corrects
-    the text event by event.
+    ``FCM`` line. This writes a copy of each track in turn, the one picture
+    track (channel ``V``) first, then every enabled audio track on its channel
+    (``A``, ``A2``...: see :func:`audio_channels`), numbers the events on
+    across them and corrects the text event by event.
     """
     if style not in _STYLES:
         raise TimelineWriteError(f"EDL style {style!r} is not one of: {', '.join(_STYLES)}")
     timeline = _timeline_in(input_otio)
-    copied = timeline.deepcopy()
-    video = [t for t in copied.tracks if t.kind == otio.schema.TrackKind.Video and t.enabled]
-    if len(video) != 1:
+    video = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video and t.enabled]
+    audio = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Audio and t.enabled]
+    if len(video) > 1 or not (video or audio):
         raise TimelineWriteError(
             f"an EDL holds one picture track; timeline {timeline.name!r} has {len(video)} enabled video "
             "tracks: flatten them (otio.algorithms.flatten_stack) or write another format"
         )
-    track = video[0]
-    for other in [t for t in copied.tracks if t is not track]:
-        copied.tracks.remove(other)
     rate = _timecode_rate(rate or _rate_of(timeline), "the EDL writer", TimelineWriteError)
     start = 0
     if timeline.global_start_time is not None:
         start = int(round(timeline.global_start_time.rescaled_to(rate).value))
+    written = [(track, "V") for track in video] + sorted(
+        ((track, "A" if n == 1 else f"A{n}") for track, n in zip(audio, audio_channels([t.name for t in audio]))),
+        key=lambda pair: int(pair[1][1:] or 1))
+    fcm = "FCM: DROP FRAME" if _is_drop_rate(rate) else "FCM: NON-DROP FRAME"
+    lines = [f"TITLE: {timeline.name}", fcm, ""] if timeline.name else [fcm]
+    events: list[list[str]] = []
+    for number, (track, channel) in enumerate(written):
+        events.extend(_track_events(timeline, track, channel, rate, start, style, number, len(events)))
+    return "\n".join(lines + [line for event in events for line in event]) + "\n"
+
+
+def audio_channels(names: list[str]) -> list[int]:
+    """The channel each audio track is written on, in order: a track named ``A<n>`` (as read) on n.
+
+    Other tracks, and a second track of the same name, take the lowest
+    channels left free, in order.
+    """
+    channels: list[int | None] = [None] * len(names)
+    for index, name in enumerate(names):
+        n = _channel_number(name)
+        if n and n not in channels:
+            channels[index] = n
+    free = (n for n in range(1, len(names) + max([c or 0 for c in channels] + [0]) + 1) if n not in channels)
+    return [c if c is not None else next(free) for c in channels]
+
+
+def _track_events(timeline, original, channel: str, rate: float, start: int, style: str, track_number: int,
+                  first: int) -> list[list[str]]:
+    """The events of one track written on *channel*, numbered on from *first* + 1: lines each."""
+    copied = timeline.deepcopy()
+    index = list(timeline.tracks).index(original)
+    track = copied.tracks[index]
+    for other in [t for t in copied.tracks if t is not track]:
+        copied.tracks.remove(other)
+    track.kind = otio.schema.TrackKind.Video  # the stock writer writes one video track
     if track.source_range is not None:
         # a track trimmed to start before its content (older EDL readers did this) starts the record later
         trim, content = track.source_range, track.available_range()
@@ -679,9 +893,11 @@ def write_to_string(input_otio, rate: float | None = None, style: str = "avid") 
         )
     _check_writable(track, timeline.name, rate)
     blocks = _written_blocks(track)
+    if not blocks:
+        return []
     names: dict[str, str] = {}
     for index, clip in enumerate(track.find_clips()):
-        _markers_as_written(clip, index, start, rate, names)
+        _markers_as_written(clip, f"{track_number:03d}T{index:06d}", start, rate, names)
         cmx = dict(clip.metadata.get("cmx_3600") or {})
         # the writer pads a reel made from the clip name with spaces, which splits the event line
         cmx["reel"] = re.sub(r"\s+", "_", str(cmx.get("reel") or "AX").strip()) or "AX"
@@ -692,10 +908,10 @@ def write_to_string(input_otio, rate: float | None = None, style: str = "avid") 
     # the stock premiere style fails on clips without media and renames clips after their files:
     # write avid style, then make it Premiere's (reel AX, no FROM CLIP line)
     text = _adapter_module().write_to_string(copied, rate=rate, style="avid" if style == "premiere" else style)
-    text = _text_corrected(text, blocks, rate, start, premiere=style == "premiere")
+    events = _text_corrected(text, blocks, rate, start, channel, first, premiere=style == "premiere")
     for token, name in names.items():
-        text = text.replace(token, name)
-    return text
+        events = [[line.replace(token, name) for line in event] for event in events]
+    return events
 
 
 def write_to_file(input_otio, filepath: str, adapter_name: str | None = None, rate: float | None = None,
@@ -786,12 +1002,12 @@ def _written_blocks(track) -> list[_Block]:
     return blocks
 
 
-def _markers_as_written(clip, index: int, start: int, rate: float, names: dict[str, str]) -> None:
+def _markers_as_written(clip, index: str, start: int, rate: float, names: dict[str, str]) -> None:
     """Markers at record time, with a placeholder name the writer's upper-casing cannot change."""
     position = clip.range_in_parent().start_time.rescaled_to(rate).value
     source_start = clip.source_range.start_time.rescaled_to(rate).value
     for number, marker in enumerate(clip.markers):
-        token = f"OTIOTOOLSMARKER{index:06d}X{number:04d}"
+        token = f"OTIOTOOLSMARKER{index}X{number:04d}"
         names[token] = marker.name or ""
         marker.name = token
         original = (marker.metadata.get("cmx_3600") or {}).get("color")
@@ -804,9 +1020,12 @@ def _markers_as_written(clip, index: int, start: int, rate: float, names: dict[s
         )
 
 
-def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int, premiere: bool = False) -> str:
-    """The stock writer's text, corrected event by event (see :func:`write_to_string`)."""
-    header: list[str] = []
+def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int, channel: str = "V", first: int = 0,
+                    premiere: bool = False) -> list[list[str]]:
+    """The stock writer's events, corrected one by one (see :func:`write_to_string`): lines each.
+
+    Each event is written on *channel* and numbered from *first* + 1.
+    """
     events: list[list[str]] = []
     for line in text.split("\n"):
         match = _EVENT_LINE.match(line.strip())
@@ -814,12 +1033,11 @@ def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int, pr
             events.append([line.strip()])
         elif events:
             events[-1].append(line)
-        else:
-            header.append(line)
     drop = _is_drop_rate(rate)
-    fcm = "FCM: DROP FRAME" if drop else "FCM: NON-DROP FRAME"
-    out = [header[0], fcm, *header[1:]] if header and header[0].startswith("TITLE:") else [fcm, *header]
-    for lines, block in zip(events, blocks):
+    written: list[list[str]] = []
+    for number, (lines, block) in enumerate(zip(events, blocks), start=first + 1):
+        out: list[str] = []
+        written.append(out)
         count = 2 if len(lines) > 1 and _EVENT_LINE.match(lines[1].strip()) else 1
         heads = [_EVENT_LINE.match(lines[i].strip()) for i in range(count)]
         frames = [[_frames(h[k], rate, drop) for k in ("src_in", "src_out", "rec_in", "rec_out")] for h in heads]
@@ -840,7 +1058,7 @@ def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int, pr
             tcs = [otio.opentime.to_timecode(otio.opentime.RationalTime(f, rate), rate) for f in frames[i]]
             length = f"{int(head['length']):03d}" if head["length"] else "   "
             reel = "AX" if premiere and head["reel"] != "BL" else head["reel"]
-            out.append(f"{head['number']}  {reel:8} {head['channel']:5} {kinds[i]:4} {length} " + " ".join(tcs))
+            out.append(f"{number:03d}  {reel:8} {channel:5} {kinds[i]:4} {length} " + " ".join(tcs))
         comments = lines[count:]
         if premiere:
             comments = [re.sub(r"^\* (FROM|TO) CLIP: ", r"* OTIO REFERENCE \1: ", c) for c in comments
@@ -856,7 +1074,9 @@ def _text_corrected(text: str, blocks: list[_Block], rate: float, start: int, pr
         if speed is not None and speed < 0:
             comments = [_negated_m2(c) for c in comments]
         out.extend(comments)
-    return "\n".join(out)
+    while written and written[-1] and not written[-1][-1]:
+        written[-1].pop()  # the stock text's closing newline, written once after the last track
+    return written
 
 
 def _negated_m2(line: str) -> str:
@@ -870,18 +1090,36 @@ def carried_facts(facts: dict) -> dict:
     """What an EDL round trip keeps of :func:`otio_tools.compare.timeline_facts` output.
 
     Pure: returns new plain data, *facts* is not changed. See the module
-    docstring's round-trip table: the timeline name, and on the one picture
-    track each enabled clip's name, absolute record range (global start +
-    position), source range, speed and markers (name, colour, start), and each
-    transition's type and offsets. Gaps are implied by the record ranges.
+    docstring's round-trip table: the timeline name; on the one picture track,
+    and on each enabled audio track that holds a clip (keyed by the channel
+    :func:`audio_channels` writes it on), each enabled clip's name, absolute
+    record range (global start + position), source range, speed and markers
+    (name, colour, start), and each transition's type and offsets. Gaps are
+    implied by the record ranges.
     """
     start = facts.get("global_start") or 0
-    video = [t for t in facts.get("tracks", []) if t.get("kind") == "Video" and t.get("enabled", True)]
-    children = video[0].get("children", []) if len(video) == 1 else []
-    if len(video) == 1 and video[0].get("source_range"):
-        start -= video[0]["source_range"][0]  # a track trimmed to start before its content starts later
+    tracks = [t for t in facts.get("tracks", []) if t.get("enabled", True)]
+    video = [t for t in tracks if t.get("kind") == "Video"]
+    audio = [t for t in tracks if t.get("kind") == "Audio"]
+    carried_audio = {}
+    for channel, track in zip(audio_channels([t.get("name") for t in audio]), audio):
+        items = _carried_items(track, start)
+        if any(item["type"] != "Transition" for item in items):
+            carried_audio[f"A{channel}"] = items
+    return {
+        "name": facts.get("name"),
+        "video_tracks": len(video),
+        "items": _carried_items(video[0], start) if len(video) == 1 else [],
+        "audio_tracks": dict(sorted(carried_audio.items(), key=lambda pair: int(pair[0][1:]))),
+    }
+
+
+def _carried_items(track: dict, start: int) -> list[dict]:
+    """The items an EDL writes of one track's facts (see :func:`carried_facts`)."""
+    if track.get("source_range"):
+        start -= track["source_range"][0]  # a track trimmed to start before its content starts later
     items: list[dict] = []
-    for child in _transitions_at_the_cut(children):
+    for child in _transitions_at_the_cut(track.get("children", [])):
         if child.get("type") == "Transition":
             items.append({
                 "type": "Transition",
@@ -906,7 +1144,7 @@ def carried_facts(facts: dict) -> dict:
                     for m in child.get("markers", [])
                 ],
             })
-    return {"name": facts.get("name"), "video_tracks": len(video), "items": items}
+    return items
 
 
 def _transitions_at_the_cut(children: list[dict]) -> list[dict]:

@@ -12,6 +12,7 @@ import pytest
 from otio_tools.compare import facts_differences, timeline_facts
 from otio_tools.errors import TimelineReadError, TimelineWriteError
 from otio_tools.formats.edl import (
+    audio_channels,
     carried_facts,
     decoded_edl_text,
     read_edl_text,
@@ -25,23 +26,24 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_timelines" / "edl"
 # The rate each corpus EDL was cut at: 24 unless its timecode says otherwise.
 CORPUS_RATES = {"25fps.edl": 25, "test_25.edl": 25, "test_24psf.edl": 25, "timecode_mismatch.edl": 25}
 
-# What reading each corpus EDL at its rate gives: the number of clips, or words of the refusal.
+# What reading each corpus EDL at its rate gives: the number of picture clips (0: no video track),
+# or words of the refusal.
 CORPUS_OUTCOMES = {
     "25fps.edl": 4,
     "INS4_R1_010417.edl": 287,
-    "INS4_R1_DX_092117.edl": "no picture event: all 466 events are audio only",
-    "INS4_R2_DX_092117.edl": "no picture event: all 458 events are audio only",
-    "INS4_R3_DX_092117.edl": "no picture event: all 475 events are audio only",
-    "INS4_R4_DX_092117.edl": "no picture event: all 575 events are audio only",
-    "INS4_R5_DX_092117.edl": "no picture event: all 525 events are audio only",
+    "INS4_R1_DX_092117.edl": 0,
+    "INS4_R2_DX_092117.edl": 0,
+    "INS4_R3_DX_092117.edl": 0,
+    "INS4_R4_DX_092117.edl": 0,
+    "INS4_R5_DX_092117.edl": 0,
     "ISSUE_14_conform_edl_issue_01.edl": 3,
     "ISSUE_14_conform_edl_issue_02.edl": 10,
     "ISSUE_14_conform_edl_issue_03.edl": 42,
     "ISSUE_19_unusual01.edl": 38,
     "STP R1 v082517.edl": 250,
-    "TEST.edl": "no picture event: all 120 events are audio only",
+    "TEST.edl": 0,
     "ToD_R4_LOCK3.1_030618_Video.edl": 376,
-    "adobe_dai109_test.txt": "no picture event: all 2839 events are audio only (channels A, A2, NONE)",
+    "adobe_dai109_test.txt": 0,
     "avid_example.edl": 2,
     "cdl.edl": 2,
     "cdl_example01.edl": 39,
@@ -53,7 +55,7 @@ CORPUS_OUTCOMES = {
     "dissolve_test_4.edl": 6,
     "dissolve_test_fail.edl": 3,
     "gap_test.edl": 3,
-    "multi_audio.edl": "no picture event: all 1 events are audio only (channels AA)",
+    "multi_audio.edl": 0,
     "no_spaces_test.edl": 9,
     "nucoda_example.edl": 2,
     "premiere_example.edl": 2,
@@ -68,6 +70,21 @@ CORPUS_OUTCOMES = {
                              "00:00:17:22-00:00:19:19 is 47 frames",
     "transition_duration.edl": 4,
     "wipe_test.edl": 3,
+}
+
+# The audio tracks each corpus EDL reads to: track -> (clips, transitions); none where absent.
+CORPUS_AUDIO = {
+    "INS4_R1_DX_092117.edl": {"A1": (325, 0), "A2": (92, 0), "A3": (49, 0)},
+    "INS4_R2_DX_092117.edl": {"A1": (313, 0), "A2": (101, 0), "A3": (44, 0)},
+    "INS4_R3_DX_092117.edl": {"A1": (335, 0), "A2": (102, 0), "A3": (38, 0)},
+    "INS4_R4_DX_092117.edl": {"A1": (448, 0), "A2": (78, 0), "A3": (49, 0)},
+    "INS4_R5_DX_092117.edl": {"A1": (302, 0), "A2": (120, 0), "A3": (103, 0)},
+    "TEST.edl": {"A1": (34, 7), "A2": (11, 1), "A5": (1, 0), "A7": (25, 6), "A8": (4, 1), "A10": (8, 5),
+                 "A11": (13, 3), "A12": (23, 5)},
+    "adobe_dai109_test.txt": {"A1": (1409, 283), "A2": (414, 116), "A3": (154, 35), "A4": (148, 9)},
+    "multi_audio.edl": {"A1": (1, 0), "A2": (1, 0), "A3": (1, 0)},
+    "test_24psf.edl": {"A1": (2, 1), "A2": (2, 1), "A3": (1, 0), "A4": (1, 0)},
+    "test_25.edl": {"A1": (3, 1), "A2": (3, 1), "A3": (1, 0), "A4": (1, 0)},
 }
 
 CORPUS = shared_files("corpus", "timelines", "edl")
@@ -98,9 +115,24 @@ def tc(frames: float, rate: float) -> str:
 
 
 def picture(timeline: otio.schema.Timeline) -> list[otio.schema.Clip]:
-    (track,) = timeline.tracks
-    assert track.kind == otio.schema.TrackKind.Video
+    """The clips of the one picture track."""
+    (track,) = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video]
     return [item for item in track if isinstance(item, otio.schema.Clip)]
+
+
+def audio(timeline: otio.schema.Timeline) -> dict[str, tuple[int, int]]:
+    """Each audio track's name -> (clips, transitions), in track order."""
+    return {
+        t.name: (sum(isinstance(i, otio.schema.Clip) for i in t), sum(isinstance(i, otio.schema.Transition) for i in t))
+        for t in timeline.tracks if t.kind == otio.schema.TrackKind.Audio
+    }
+
+
+def sound(timeline: otio.schema.Timeline, track_name: str, number: int) -> otio.schema.Clip:
+    """The clip read from EDL event *number* on audio track *track_name*."""
+    (track,) = [t for t in timeline.tracks if t.name == track_name and t.kind == otio.schema.TrackKind.Audio]
+    (clip,) = [c for c in track.find_clips() if c.metadata["otio_tools"]["edl"]["event"] == number]
+    return clip
 
 
 def event(timeline: otio.schema.Timeline, number: int) -> otio.schema.Clip:
@@ -117,6 +149,7 @@ def record_tcs(timeline: otio.schema.Timeline, clip: otio.schema.Clip) -> tuple[
 
 
 def source_tcs(clip: otio.schema.Clip) -> tuple[str, str]:
+    """The clip's source in and out as timecode at the source range's own rate."""
     r = clip.source_range
     return tc(r.start_time.value, r.start_time.rate), tc(r.end_time_exclusive().value, r.start_time.rate)
 
@@ -140,7 +173,13 @@ def test_corpus_edl_reads_or_is_refused_with_its_reason(path):
     expected = CORPUS_OUTCOMES[path.name]
     if isinstance(expected, int):
         timeline, _ = corpus(path.name)
-        assert len(picture(timeline)) == expected
+        assert timeline.global_start_time.rate == CORPUS_RATES.get(path.name, 24)
+        if expected:
+            assert len(picture(timeline)) == expected
+        else:
+            assert [t.kind for t in timeline.tracks if t.kind != otio.schema.TrackKind.Audio] == []
+        assert audio(timeline) == CORPUS_AUDIO.get(path.name, {})
+        assert list(audio(timeline)) == sorted(audio(timeline), key=lambda name: int(name[1:]))
     else:
         with pytest.raises(TimelineReadError) as caught:
             corpus(path.name)
@@ -256,11 +295,117 @@ def test_loc_markers_keep_name_colour_and_land_on_their_record_frame():
         "01:00:01:14"
 
 
+# Sound, to the frame: (file, track, event, record in, record out, source in, source out, name).
+# Untimecoded sources read from 00:00:00:00 for the record length; other audio source/record
+# mismatches keep the source in and the record length; a source timecode at another rate stays at it.
+AUDIO_EVENTS = [
+    pytest.param("INS4_R1_DX_092117.edl", "A1", 1, "01:00:00:00", "01:00:08:00", "00:00:00:00", "00:00:08:00",
+                 "FKI_LEADER_HEAD_1920X1080.MOV", id="avid-first-event-untimecoded"),
+    pytest.param("INS4_R1_DX_092117.edl", "A3", 3, "01:00:00:00", "01:00:08:00", "00:00:00:00", "00:00:08:00",
+                 "FKI_LEADER_HEAD_1920X1080.MOV", id="avid-a3-channel"),
+    pytest.param("INS4_R1_DX_092117.edl", "A1", 8, "01:01:51:18", "01:01:56:01", "19:11:54:10", "19:11:58:17",
+                 "1-2B", id="avid-source-a-frame-long"),
+    pytest.param("INS4_R1_DX_092117.edl", "A3", 466, "01:18:12:13", "01:18:14:13", "00:00:00:00", "00:00:02:00",
+                 "FKI_LEADER_TAIL_1920X1080.MOV", id="avid-last-event"),
+    pytest.param("INS4_R3_DX_092117.edl", "A1", 135, "03:05:38:16", "03:05:39:13", "17:52:28:26", "17:52:29:22.25",
+                 "75F-4.NEW.01", id="avid-30fps-source-timecode"),
+    pytest.param("TEST.edl", "A7", 3, "01:00:00:00", "01:04:24:07", "00:00:00:00", "00:04:24:07",
+                 "TC R1 V6 TEMP2 ST FX.WAV", id="avid-a7"),
+    pytest.param("TEST.edl", "A12", 7, "01:04:24:07", "01:04:42:08", "00:00:00:00", "00:00:18:01",
+                 "TC R1 V6 TEMP2 ST MX.WAV", id="avid-a12"),
+    pytest.param("adobe_dai109_test.txt", "A1", 1, "00:00:00:00", "00:00:08:00", "00:00:00:00", "00:00:08:00",
+                 "HEAD_LEADER_2017.mov", id="premiere-first-event"),
+    pytest.param("adobe_dai109_test.txt", "A1", 5, "00:00:16:00", "00:00:21:00", "19:48:59:21", "19:49:04:21",
+                 "1-21T01.WAV", id="premiere-crossfade-from-black"),
+    pytest.param("adobe_dai109_test.txt", "A2", 6, "00:00:20:12", "00:00:22:18", "21:04:14:22", "21:04:17:04",
+                 "1-25T02.WAV", id="premiere-a2"),
+    pytest.param("adobe_dai109_test.txt", "A3", 24, "00:00:30:10", "00:00:31:05", "21:05:23:03", "21:05:23:22",
+                 "1-25T02.WAV", id="premiere-none-with-aud-3"),
+    pytest.param("adobe_dai109_test.txt", "A4", 23, "00:00:30:06", "00:00:34:18", "18:47:16:02", "18:47:20:14",
+                 "1-11T01.WAV", id="premiere-none-with-aud-4"),
+    pytest.param("adobe_dai109_test.txt", "A1", 148, "00:02:22:23", "00:02:24:11", "00:00:36:12", "00:00:37:42",
+                 "00192.mov", id="premiere-60fps-source-timecode"),
+    pytest.param("adobe_dai109_test.txt", "A1", 2839, "01:39:42:23", "01:39:44:23", "01:00:00:00", "01:00:02:00",
+                 "TAIL_LEADER_2017.mov", id="premiere-last-event"),
+    pytest.param("multi_audio.edl", "A1", 1, "00:00:00:00", "00:56:55:22", "00:00:00:00", "00:56:55:22", "AX",
+                 id="aa-channel-1"),
+    pytest.param("multi_audio.edl", "A2", 1, "00:00:00:00", "00:56:55:22", "00:00:00:00", "00:56:55:22", "AX",
+                 id="aa-channel-2"),
+    pytest.param("multi_audio.edl", "A3", 1, "00:00:00:00", "00:56:55:22", "00:00:00:00", "00:56:55:22", "AX",
+                 id="aud-3-channel-3"),
+    pytest.param("test_25.edl", "A3", 3, "00:00:59:24", "00:01:30:00", "00:00:00:00", "00:00:30:01", "Test rename",
+                 id="picture-event-with-aud-3-4-on-a3"),
+    pytest.param("test_25.edl", "A4", 3, "00:00:59:24", "00:01:30:00", "00:00:00:00", "00:00:30:01", "Test rename",
+                 id="picture-event-with-aud-3-4-on-a4"),
+    pytest.param("test_25.edl", "A2", 6, "00:01:30:00", "00:01:59:01", "00:00:00:00", "00:00:29:01", "Test rename",
+                 id="aa-before-a-fade-out"),
+]
+
+
 @pytest.mark.corpus
-def test_audio_only_events_are_dropped_with_a_note():
+@pytest.mark.parametrize("name, track, number, rec_in, rec_out, src_in, src_out, clip_name", AUDIO_EVENTS)
+def test_corpus_audio_event_keeps_its_channel_and_record_to_the_frame(
+    name, track, number, rec_in, rec_out, src_in, src_out, clip_name
+):
+    timeline, _ = corpus(name)
+    clip = sound(timeline, track, number)
+    assert record_tcs(timeline, clip) == (rec_in, rec_out)
+    if src_out.count(".") == 1:  # a fractional source frame: the record length at the source's rate
+        src_out, fraction = src_out.split(".")
+        assert clip.source_range.end_time_exclusive().value % 1 == pytest.approx(float("0." + fraction))
+    assert source_tcs(clip) == (src_in, src_out)
+    assert clip.name == clip_name
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name, count", [
+    ("INS4_R1_DX_092117.edl", 57), ("INS4_R5_DX_092117.edl", 82), ("TEST.edl", 108)])
+def test_avid_untimecoded_sound_sources_read_for_their_record_length(name, count):
+    timeline, notes = corpus(name)
+    assert any(n.startswith(f"untimecoded source in {count} audio events") for n in notes)
+    assert all(clip.source_range.duration == clip.range_in_parent().duration
+               for clip in timeline.find_clips())
+
+
+@pytest.mark.corpus
+def test_avid_sound_sources_a_frame_long_keep_the_record_and_are_listed():
+    _, notes = corpus("INS4_R1_DX_092117.edl")
+    (note,) = [n for n in notes if "source and record lengths differ" in n]
+    assert note.startswith("409 audio events whose source and record lengths differ, with no M2 line, read for "
+                           "their record length from their source in")
+    assert "line 27 (event 008) 104/103" in note
+
+
+@pytest.mark.corpus
+def test_premiere_audio_crossfades_are_transitions_on_their_channel():
+    timeline, notes = corpus("adobe_dai109_test.txt")
+    (a1,) = [t for t in timeline.tracks if t.name == "A1"]
+    clip = sound(timeline, "A1", 5)
+    before = a1[a1.index(clip) - 1]
+    assert isinstance(before, otio.schema.Transition)
+    assert before.transition_type == otio.schema.TransitionTypes.SMPTE_Dissolve
+    assert (before.in_offset.value, before.out_offset.value) == (0, 43)
+    assert "audio wipes (W000, W001) read as cross-fades (dissolves)" in notes
+    assert "437 events record to no channel (437 on NONE with no AUD line); dropped" in notes
+    # a transition opens channel 3: from a zero-length gap
+    (a3,) = [t for t in timeline.tracks if t.name == "A3"]
+    first = next(i for i, item in enumerate(a3) if isinstance(item, otio.schema.Transition))
+    assert isinstance(a3[first - 1], otio.schema.Gap) and a3[first - 1].duration().value == 0
+    assert any("event 011): a W001 transition opens the track A3" in n for n in notes)
+
+
+@pytest.mark.corpus
+def test_picture_events_carry_their_audio_channels_and_the_picture_is_unchanged():
     timeline, notes = corpus("test_25.edl")
-    assert "4 audio-only events dropped (channels AA); picture is read" in notes
-    assert all(t.kind == otio.schema.TrackKind.Video for t in timeline.tracks)
+    assert [t.name for t in timeline.tracks] == ["V", "A1", "A2", "A3", "A4"]
+    assert [c.name for c in picture(timeline)] == [
+        "Jellyfish.jpg", "Test rename", "Test rename", "Jellyfish.jpg", "Black Video", "Jellyfish.jpg",
+        "Test rename"]
+    # event 007 fades channels 1 and 2 out into black: a cross-fade into a gap
+    (a1,) = [t for t in timeline.tracks if t.name == "A1"]
+    kinds = [type(i).__name__ for i in a1]
+    assert kinds[kinds.index("Transition") + 1] == "Gap"
+    assert "audio wipes (W001) read as cross-fades (dissolves)" in notes
 
 
 @pytest.mark.corpus
@@ -303,7 +448,64 @@ def test_avid_aud_and_patch_lines_leave_the_picture():
     assert record_tcs(timeline, clips[0]) == ("01:00:08:00", "01:00:10:12")
     assert source_tcs(clips[0]) == ("14:20:10:00", "14:20:12:12")
     assert record_tcs(timeline, clips[1]) == ("01:00:10:12", "01:00:11:12")
-    assert "3 audio-only events dropped (channels A, A3, NONE); picture is read" in notes
+
+
+def test_avid_aud_lines_add_channels_3_and_4_and_patch_lines_change_nothing():
+    timeline, notes = sample("avid_aud_patch.edl")
+    assert audio(timeline) == {"A1": (2, 0), "A3": (2, 0), "A4": (1, 0)}
+    # B is picture and channel 1; V with AUD 3 4 records channels 3 and 4; NONE with AUD 3 channel 3
+    assert record_tcs(timeline, sound(timeline, "A1", 3)) == ("01:00:08:00", "01:00:10:12")
+    assert record_tcs(timeline, sound(timeline, "A4", 4)) == ("01:00:10:12", "01:00:11:12")
+    assert record_tcs(timeline, sound(timeline, "A3", 5)) == ("01:00:10:12", "01:00:14:12")
+    assert source_tcs(sound(timeline, "A3", 2)) == ("00:00:00:00", "00:00:08:00")
+    assert "event 004 (line 13) is recorded over entirely by event 005; dropped" in notes
+    assert timeline.global_start_time.value == otio.opentime.from_timecode("01:00:00:00", 24).value
+
+
+def test_audio_only_premiere_crossfades():
+    timeline, notes = sample("audio_only_crossfades.edl")
+    assert [t.kind for t in timeline.tracks] == [otio.schema.TrackKind.Audio] * 3
+    (a1, a2, a3) = timeline.tracks
+    assert [type(i).__name__ for i in a1] == ["Gap", "Transition", "Clip", "Clip", "Transition", "Clip"]
+    assert (a1[0].duration().value, a1[1].out_offset.value, a1[4].out_offset.value) == (0, 12, 10)
+    assert [(c.name, *record_tcs(timeline, c), *source_tcs(c)) for c in a1.find_clips()] == [
+        ("1-21T01.WAV", "00:00:00:00", "00:00:02:00", "19:48:59:21", "19:49:01:21"),
+        ("1-21T01.WAV", "00:00:02:00", "00:00:04:00", "19:49:01:21", "19:49:03:21"),
+        ("3234A-9T01.WAV", "00:00:04:00", "00:00:05:13", "13:47:48:20", "13:47:50:09")]
+    assert [(c.name, *record_tcs(timeline, c), *source_tcs(c)) for c in a2.find_clips()] == [
+        ("1-25T02.WAV", "00:00:01:00", "00:00:03:04", "21:04:14:22", "21:04:17:02"),
+        ("00192.mov", "00:00:03:04", "00:00:04:16", "00:00:36:12", "00:00:37:42")]
+    assert [(c.name, *record_tcs(timeline, c)) for c in a3.find_clips()] == [
+        ("02-25-T01.WAV", "00:00:02:00", "00:00:03:06")]
+    assert notes == [
+        "1 events record to no channel (1 on NONE with no AUD line); dropped",
+        "1 audio black (BL) cuts whose record out is before their record in (Premiere's 00:00:00:00) dropped: "
+        "events 006",
+        "1 audio events repeating an earlier event on the same channel dropped: events 009 on A3",
+        "1 audio events whose source and record lengths differ, with no M2 line, read for their record length "
+        "from their source in (source/record frames): line 35 (event 007) 54/52",
+        "1 audio events with source timecode at the source clip's own rate (the rate at which source and record "
+        "lengths agree) read at it: line 49 (event 010) 60 fps",
+        "audio wipes (W001) read as cross-fades (dissolves)",
+        "1 audio cuts repeating frames the event before them already records (same reel, same source at each "
+        "record frame) dropped: events 005 on A1",
+        "line 6 (event 001): a W001 transition opens the track A1; read as a transition from a zero-length gap",
+    ]
+
+
+def test_avid_sound_untimecoded_sources():
+    timeline, notes = sample("avid_sound_untimecoded.edl")
+    assert audio(timeline) == {"A1": (2, 0), "A2": (1, 0), "A3": (1, 0)}
+    leader = sound(timeline, "A2", 2)
+    assert record_tcs(timeline, leader) == ("01:00:00:00", "01:00:08:00")
+    assert source_tcs(leader) == ("00:00:00:00", "00:00:08:00")
+    assert source_tcs(sound(timeline, "A1", 3)) == ("19:11:54:10", "19:11:58:17")
+    thirty = sound(timeline, "A3", 4)
+    assert record_tcs(timeline, thirty) == ("01:00:12:07", "01:00:13:04")
+    assert thirty.source_range.start_time == otio.opentime.from_timecode("17:52:28:26", 30)
+    assert thirty.source_range.duration.to_seconds() == pytest.approx(21 / 24)
+    assert notes[0] == ("untimecoded source in 2 audio events (source 00:00:00:00 00:00:00:00): read from source "
+                        "frame 0 for their record length: events 001, 002")
 
 
 def test_cr_only_line_endings():
@@ -392,7 +594,12 @@ def test_reverse_m2_and_mixed_case_markers():
 def test_premiere_txt_in_gbk_with_an_av_event():
     timeline, notes = sample("premiere_gbk.txt")
     assert [c.name for c in picture(timeline)] == ["龙标422.mov", "shot_2.mov"]
-    assert "decoded as gbk" in notes and "1 audio-only events dropped (channels A); picture is read" in notes
+    assert "decoded as gbk" in notes
+    # AA/V is picture and channels 1 and 2; music.wav on A, listed later, records over channel 1 entirely
+    assert audio(timeline) == {"A1": (1, 0), "A2": (1, 0)}
+    assert record_tcs(timeline, sound(timeline, "A2", 2)) == ("00:00:02:00", "00:00:03:00")
+    assert record_tcs(timeline, sound(timeline, "A1", 3)) == ("00:00:00:00", "00:00:08:00")
+    assert "event 002 (line 7) is recorded over entirely by event 003 on A1; dropped" in notes
 
 
 @pytest.mark.parametrize(
@@ -407,8 +614,18 @@ def test_premiere_txt_in_gbk_with_an_av_event():
                      "a D transition with no from-line", id="transition-without-from-line"),
         pytest.param("TITLE: x\n001  A V C 00:00:00:00\n", "line 2: starts with a number but is not a CMX3600 event",
                      id="broken-event-line"),
-        pytest.param("TITLE: x\n001  A A C 00:00:00:00 00:00:01:00 00:00:00:00 00:00:01:00\n",
-                     "no picture event: all 1 events are audio only (channels A)", id="audio-only"),
+        pytest.param("TITLE: x\n001  A NONE C 00:00:00:00 00:00:01:00 00:00:00:00 00:00:01:00\n",
+                     "no event records to a picture or audio channel (1 on NONE, none with an AUD line)",
+                     id="no-channel"),
+        pytest.param("TITLE: x\n001  A A C 00:00:00:00 00:00:01:00 00:00:01:00 00:00:00:00\n",
+                     "line 2 (event 001): record out 00:00:00:00 is before record in 00:00:01:00",
+                     id="audio-record-backwards"),
+        pytest.param("TITLE: x\n001  A A C 00:00:00:00 00:00:02:00 00:00:00:00 00:00:02:00\n"
+                     "002  B A C 00:00:00:00 00:00:00:18 00:00:00:12 00:00:01:06\n",
+                     "line 3 (event 002): record 00:00:00:12-00:00:01:06 overlaps event 001", id="audio-insert-inside"),
+        pytest.param("TITLE: x\n001  A A C 00:00:00:00 00:00:01:30 00:00:00:00 00:00:02:00\n",
+                     "line 2 (event 001): timecode 00:00:01:30 has frame 30, impossible at 24 fps",
+                     id="audio-source-at-no-rate"),
         pytest.param("TITLE: x\n", "no events", id="empty"),
     ],
 )
@@ -452,7 +669,8 @@ def test_corpus_edl_round_trip_keeps_every_carried_fact(path):
     [("transition_first_event.edl", 24), ("avid_aud_patch.edl", 24), ("48fps_timecode.edl", 48),
      ("60fps_timecode.edl", 60),
      ("drop_frame.edl", 29.97), ("speed_without_m2.edl", 24), ("markers_and_reverse.edl", 24),
-     ("record_over_tail.edl", 24), ("premiere_gbk.txt", 24), ("cr_line_endings.edl", 24)],
+     ("record_over_tail.edl", 24), ("premiere_gbk.txt", 24), ("cr_line_endings.edl", 24),
+     ("audio_only_crossfades.edl", 24), ("avid_sound_untimecoded.edl", 24)],
     ids=lambda v: str(v),
 )
 def test_sample_round_trip_keeps_every_carried_fact(name, rate):
@@ -507,9 +725,91 @@ def test_writer_writes_the_picture_track_even_after_an_audio_track():
     assert [c.name for c in picture(again)] == ["cr_a", "cr_b"]
 
 
+def test_writer_writes_each_audio_track_on_its_channel_after_the_picture():
+    timeline, _ = corpus("test_25.edl")
+    events = [line.split() for line in write_to_string(timeline, rate=25).splitlines() if line[:1].isdigit()]
+    channels = {e[0]: e[2] for e in events}  # a transition's two lines share its number and channel
+    assert list(channels) == [f"{n:03d}" for n in range(1, 18)]
+    assert list(channels.values()) == ["V"] * 7 + ["A"] * 4 + ["A2"] * 4 + ["A3", "A4"]
+    # channel 3 of event 003: written on its own, it reads back at the same record
+    assert ["016", "AX", "A3", "C", "00:00:00:00", "00:00:30:01", "00:00:59:24", "00:01:30:00"] in events
+
+
+def test_an_audio_only_timeline_is_written_without_picture_and_reads_back_the_same():
+    timeline, _ = sample("audio_only_crossfades.edl")
+    written = write_to_string(timeline, rate=24)
+    assert not any(line.split()[2] == "V" for line in written.splitlines() if line[:1].isdigit())
+    again, _ = read_edl_text(written, 24)
+    assert audio(again) == audio(timeline) == {"A1": (3, 2), "A2": (2, 0), "A3": (1, 0)}
+    assert [t.kind for t in again.tracks] == [otio.schema.TrackKind.Audio] * 3
+
+
+@pytest.mark.parametrize("names, channels", [
+    (["A1", "A2"], [1, 2]),
+    (["A3", "Music", "A3", "A1"], [3, 2, 4, 1]),
+    (["Dialogue", "Effects"], [1, 2]),
+    (["A12"], [12]),
+], ids=["as-read", "named-and-repeated", "other-names", "a12"])
+def test_audio_tracks_are_written_on_the_channel_their_name_says_or_the_lowest_free(names, channels):
+    assert audio_channels(names) == channels
+
+
+def test_audio_tracks_from_another_format_round_trip_on_their_channels():
+    timeline = _timeline(_clip("picture", 100, 48), start=86400)
+    music = otio.schema.Track(name="Music", kind=otio.schema.TrackKind.Audio,
+                              children=[_clip("music", 0, 72)])
+    dialogue = otio.schema.Track(name="A2", kind=otio.schema.TrackKind.Audio, children=[
+        otio.schema.Gap(source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, 24),
+                                                             otio.opentime.RationalTime(12, 24))),
+        _clip("line", 500, 24), _transition(0, 6), _clip("line 2", 900, 24)])
+    muted = otio.schema.Track(name="A3", kind=otio.schema.TrackKind.Audio, children=[_clip("muted", 0, 10)])
+    muted.enabled = False
+    timeline.tracks.extend([music, dialogue, muted])
+    assert round_trip_differences(timeline, 24) == []
+    again, _ = read_edl_text(write_to_string(timeline, rate=24), 24)
+    assert [t.name for t in again.tracks] == ["V", "A1", "A2"]
+    assert record_tcs(again, sound(again, "A2", 3)) == ("01:00:00:12", "01:00:01:12")
+    assert carried_facts(timeline_facts(timeline))["audio_tracks"].keys() == {"A1", "A2"}
+
+
+def test_writer_refuses_a_timeline_with_no_picture_or_audio_track():
+    with pytest.raises(TimelineWriteError, match="one picture track; timeline 'empty' has 0 enabled video tracks"):
+        write_to_string(otio.schema.Timeline(name="empty"), rate=24)
+
+
 def _facts():
     timeline, _ = sample("markers_and_reverse.edl")
     return timeline_facts(timeline)
+
+
+def _sound_facts():
+    timeline, _ = sample("avid_sound_untimecoded.edl")
+    return timeline_facts(timeline)
+
+
+@pytest.mark.parametrize(
+    "path, value, carried",
+    [
+        pytest.param("tracks.0.children.0.record", [1, 192], True, id="audio-record"),
+        pytest.param("tracks.0.children.1.source_range", [1, 103], True, id="audio-source-range"),
+        pytest.param("tracks.0.children.1.name", "other take", True, id="audio-clip-name"),
+        pytest.param("tracks.2.name", "A4", True, id="audio-channel"),
+        pytest.param("tracks.1.enabled", False, True, id="audio-track-disabled"),
+        pytest.param("tracks.1.kind", "Video", True, id="audio-track-as-picture"),
+        pytest.param("tracks.0.name", "Dialogue", False, id="audio-name-on-its-channel"),
+        pytest.param("tracks.0.children.0.metadata", {"anything": 1}, False, id="audio-clip-metadata"),
+    ],
+)
+def test_carried_facts_keeps_each_audio_tracks_channel_and_clips(path, value, carried):
+    original = _sound_facts()
+    changed = copy.deepcopy(original)
+    node = changed
+    keys = path.split(".")
+    for key in keys[:-1]:
+        node = node[int(key)] if key.isdigit() else node[key]
+    node[keys[-1]] = value
+    differences = facts_differences(carried_facts(original), carried_facts(changed))
+    assert bool(differences) is carried, differences
 
 
 def _changed(path: str, value):
