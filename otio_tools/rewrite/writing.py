@@ -10,13 +10,15 @@ writer writes no markers at all, so for AAF only the sidecars are written.
 CDLs fitted for grade findings (:mod:`otio_tools.rewrite.grading`) go on
 their clips (``metadata["cdl"]``, ``*ASC_SOP``/``*ASC_SAT`` in an EDL), into
 the marker's comment with the measure before and after, and into ``.ccc`` and
-``.cdl`` files beside the output, whatever its format.
+``.cdl`` files beside the output, whatever its format. Trims suggested for
+in-shot defects (:mod:`otio_tools.rewrite.trims`) go into their markers, and
+with ``apply_trims`` into the timeline itself.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 import opentimelineio as otio
@@ -31,6 +33,7 @@ from otio_tools.rewrite.dialects import DIALECTS, dialect_for
 from otio_tools.rewrite.grading import cdl_fits as fitted_cdls
 from otio_tools.rewrite.grading import timeline_with_cdls
 from otio_tools.rewrite.markers import finding_key, finding_markers, timeline_with_findings
+from otio_tools.rewrite.trims import Trim, record_frame_after, suggested_trims, timeline_with_trims
 from otio_tools.rewrite.sidecars import (
     avid_marker_list,
     read_avid_marker_list,
@@ -54,26 +57,32 @@ class Rewritten:
     markers: int
     notes: tuple[str, ...] = field(default_factory=tuple)
     cdl_fits: tuple[CdlFit, ...] = ()
+    trims: tuple[Trim, ...] = ()
 
     def summary(self) -> str:
-        """One line per file written, one per CDL fitted, then the notes: what the CLI prints."""
+        """One line per file written, one per CDL fitted and per trim, then the notes: what the CLI prints."""
         lines = [f"{role.replace('_', ' ')}: {path}" + (f" ({self.markers} review markers)" if role == "timeline" else "")
                  for role, path in self.paths.items()]
-        return "\n".join([*lines, *(fit.summary() for fit in self.cdl_fits), *self.notes])
+        return "\n".join([*lines, *(fit.summary() for fit in self.cdl_fits), *(t.summary() for t in self.trims),
+                          *self.notes])
 
 
 def write_reviewed(result, output: str | os.PathLike, *, format: str | None = None, overwrite: bool = False,
-                   merge: bool = False, cdl: bool = True, settings=None, source=None,
+                   merge: bool = False, cdl: bool = True, apply_trims: bool = False, settings=None, source=None,
                    cache_dir: str | None = None) -> Rewritten:
     """Write *result*'s timeline (a review's ``ReviewResult``) with its findings as markers to *output*.
 
     With *cdl*, a CDL is fitted for each grade finding, on frames read
     through *source* (default: the decoder behind the frame cache in
-    *cache_dir*) at the review's *settings* (``AnalysisSettings``).
+    *cache_dir*) at the review's *settings* (``AnalysisSettings``). Trims
+    are suggested for in-shot defects near a head or tail, and applied with
+    *apply_trims* (see :mod:`otio_tools.rewrite.trims`).
     """
     fits = fitted_cdls(result, settings=settings, source=source, cache_dir=cache_dir) if cdl else []
+    trims = suggested_trims(result.cuts, result.findings, media=result.media)
     return write_timeline_with_findings(result.timeline_file, result.findings, output, format=format,
-                                        overwrite=overwrite, merge=merge, cuts=result.cuts, cdl_fits=fits)
+                                        overwrite=overwrite, merge=merge, cuts=result.cuts, cdl_fits=fits,
+                                        trims=trims, apply_trims=apply_trims)
 
 
 def write_timeline_with_findings(
@@ -86,24 +95,42 @@ def write_timeline_with_findings(
     merge: bool = False,
     cuts: TimelineCuts | None = None,
     cdl_fits: Iterable[CdlFit] = (),
+    trims: Iterable[Trim] = (),
+    apply_trims: bool = False,
 ) -> Rewritten:
     """Write *timeline_file* with *findings* as markers to *output*, verified; earlier review markers replaced.
 
     *format* defaults to the one *output*'s suffix names, else the input's.
+    *cdl_fits* and *trims* are offered in the markers of their findings (and
+    the CDLs put on their clips); with *apply_trims* the trims are made, and
+    markers and CDLs sit where the trimmed timeline puts their frames.
     Raises ``TimelineWriteError`` when the format keeps no marker, when a file
     exists and not *overwrite*, or when what was written reads back different.
     """
     output = os.fspath(output)
     fmt = _output_format(output, format, timeline_file)
     cuts = cuts or timeline_cuts(timeline_file.timeline)
-    findings = tuple(findings)
-    fits = tuple(cdl_fits)
+    findings, fits, trims = tuple(findings), tuple(cdl_fits), tuple(trims)
+    notes: list[str] = []
+    base = timeline_file.timeline
+    if apply_trims and trims and fmt == "aaf":
+        notes.append(f"{output}: trims not applied: the AAF is not written (its writer writes no markers)")
+    elif apply_trims and trims:
+        base, trims = timeline_with_trims(base, trims, cuts.rate)
+        notes += [f"{t.summary()} (a ripple moves only its own track: {t.clip}'s is not the only one with clips)"
+                  for t in trims if not t.applied]
+        moved = {finding_key(f): _moved(f, trims) for f in findings}
+        findings = tuple(moved[finding_key(f)] for f in findings)
+        fits = tuple(replace(fit, finding=moved.get(finding_key(fit.finding), fit.finding)) for fit in fits)
+        trims = tuple(replace(t, findings=tuple(moved.get(finding_key(f), f) for f in t.findings)) for t in trims)
     fixes: dict[tuple, list] = {}
     for fit in fits:
         fixes.setdefault(finding_key(fit.finding), []).append((fit.summary(), {"cdl": fit.to_json()}))
+    for trim in trims:
+        for finding in trim.findings:
+            fixes.setdefault(finding_key(finding), []).append((trim.summary(), {"trim": trim.to_json()}))
     specs = finding_markers(findings, merge=merge, fixes=fixes)
     paths: dict[str, str] = {}
-    notes: list[str] = []
     if fmt in SIDECAR_FORMATS:
         paths.update(_write_sidecars(specs, output, cuts, overwrite))
     if fits:
@@ -114,14 +141,14 @@ def write_timeline_with_findings(
             f"{paths['avid_markers']} in Media Composer's Markers window, or {paths['resolve_markers']} "
             "in Resolve (Timeline Markers from EDL)"
         )
-        return Rewritten(paths, len(specs), tuple(notes), fits)
+        return Rewritten(paths, len(specs), tuple(notes), fits, trims)
     dialect = dialect_for(fmt)
     if dialect is None:
         raise TimelineWriteError(
             f"{output}: review markers cannot be written as {fmt}; write one of: "
             f"{', '.join([*DIALECTS, 'aaf'])} (e.g. -o NAME.otio)"
         )
-    document = _document_with_findings(timeline_file, findings, cuts, dialect, merge, fixes, fits)
+    document = _document_with_findings(timeline_file, base, findings, cuts, dialect, merge, fixes, fits)
     # What was meant to be written: the input plus the markers (the same edit in another
     # format when the output names one, judged on what that format carries).
     meant = timeline_of(document)
@@ -138,7 +165,14 @@ def write_timeline_with_findings(
 
     paths["timeline"] = write_timeline(document, output, format=fmt, overwrite=overwrite, rate=timeline_file.rate,
                                        verify=verify)
-    return Rewritten(paths, len(specs), tuple(notes), fits)
+    return Rewritten(paths, len(specs), tuple(notes), fits, trims)
+
+
+def _moved(finding: Finding, trims: tuple[Trim, ...]) -> Finding:
+    """*finding* at the record frames the applied trims moved it to (at least one frame long)."""
+    start = record_frame_after(trims, finding.start)
+    end = record_frame_after(trims, finding.end)
+    return replace(finding, start=start, duration=max(1, end - start))
 
 
 def _output_format(output: str, format: str | None, timeline_file: TimelineFile) -> str:
@@ -153,9 +187,9 @@ def _output_format(output: str, format: str | None, timeline_file: TimelineFile)
     raise TimelineWriteError(f"{output}: cannot tell the format from the suffix; name it with --to or a suffix")
 
 
-def _document_with_findings(timeline_file, findings, cuts, dialect, merge, fixes, fits):
+def _document_with_findings(timeline_file, base, findings, cuts, dialect, merge, fixes, fits):
     timeline = timeline_with_findings(
-        timeline_file.timeline, findings, rate=cuts.rate, on_clips=dialect.on_clips, merge=merge,
+        base, findings, rate=cuts.rate, on_clips=dialect.on_clips, merge=merge,
         timecode=cuts.timecode, dialect=dialect.adorn, fixes=fixes,
     )
     timeline = timeline_with_cdls(timeline, fits, cuts.rate)
