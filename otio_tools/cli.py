@@ -115,8 +115,10 @@ def inspect(timeline, media_roots, rate, input_format, as_json):
 @click.option("-v", "--verbose", count=True, help="Log what is done (-vv for debug).")
 @click.option("-o", "--output", type=click.Path(), default=None,
               help="Also write TIMELINE with the findings as markers here (another format by suffix; see docs/markers.md).")
+@click.option("--apply-trims", is_flag=True,
+              help="In the -o timeline, make the trims suggested for defects near a shot's head or tail (slip or ripple).")
 def review(timeline, media_roots, rate, input_format, report_dir, json_path, html_path, csv_path, fail_on,
-           config_path, preset, jobs, no_cache, cache_dir, quiet, verbose, output):
+           config_path, preset, jobs, no_cache, cache_dir, quiet, verbose, output, apply_trims):
     """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong.
 
     With no output named, the JSON and HTML reports are written beside
@@ -142,7 +144,7 @@ def review(timeline, media_roots, rate, input_format, report_dir, json_path, htm
     if output:
         from otio_tools.rewrite import write_reviewed
 
-        written = write_reviewed(result, output)
+        written = write_reviewed(result, output, apply_trims=apply_trims, cache_dir=cache_dir)
         if not quiet:
             click.echo(written.summary())
     if result.failed(fail_on):
