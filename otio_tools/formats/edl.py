@@ -55,8 +55,7 @@ Repairs on reading (each leaves a note)
     GBK or Latin-1 text                   decoded (``decoded_edl_text``)
     rate given as 23.976, 29.97...        the exact NTSC rate (24000/1001...)
     ``FCM: DROP FRAME`` with ``:``        drop-frame timecode (29.97, 59.94 only)
-    a transition as first event on a      a zero-length gap, then the transition
-    track
+    a track opening with a transition     a zero-length gap, then the transition
     a transition's zero-length from-line  the from-line of the transition that
     numbered as the event before it       follows it
     a transition into ``BL`` (fade out)   a transition into a gap
