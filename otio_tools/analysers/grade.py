@@ -13,7 +13,9 @@ of each, averaged) are measured in CIELAB:
   hue histograms of both sides. Reframing changes how much of each colour is
   in shot (a few degrees); a recoloured subject moves its hues (tens of
   degrees). Histograms need no correspondence between the two pictures, so
-  it works across a change of framing or a moved subject.
+  it works across a change of framing or a moved subject. The finding also
+  gives where the incoming picture shows hues the outgoing one lacked (the
+  5-95 % extent of those pixels), to point at the subject.
 
 A grade moves the neutral areas too; a subject whose colour changed leaves
 them alone. So a cut is a ``subject_colour_shift`` when the coloured pixels
@@ -95,6 +97,7 @@ class CutColour:
     subject: float
     hue_shift: float
     delta_lab: tuple[float, float, float]
+    subject_region: tuple[float, float, float, float] | None = None
 
 
 def _mean_lab(frames: np.ndarray, width: int) -> np.ndarray:
@@ -151,8 +154,9 @@ def cut_colour(outgoing: np.ndarray, incoming: np.ndarray, settings: GradeSettin
         subject = circular_emd(ha, hb)
         hue = np.degrees(np.arctan2(sb[2], sb[1]) - np.arctan2(sa[2], sa[1]))
         hue_shift = float(abs((hue + 180) % 360 - 180))
+        region = _new_colour_region(lb, hb - ha, s)
     else:
-        subject, hue_shift = float("nan"), float("nan")
+        subject, hue_shift, region = float("nan"), float("nan"), None
     return CutColour(
         delta_e=float(ciede2000(ma, mb)),
         exposure=float(mb[0] - ma[0]),
@@ -161,7 +165,23 @@ def cut_colour(outgoing: np.ndarray, incoming: np.ndarray, settings: GradeSettin
         subject=subject,
         hue_shift=hue_shift,
         delta_lab=tuple(float(v) for v in (mb - ma)),
+        subject_region=region,
     )
+
+
+def _new_colour_region(lab: np.ndarray, gained: np.ndarray, s: GradeSettings) -> tuple[float, float, float, float] | None:
+    """Where the incoming picture shows the hues the outgoing one lacked: (x0, y0, x1, y1) as fractions, 5-95 % of those pixels."""
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1])) % 360
+    bins = (hue / 360 * len(gained)).astype(np.int64) % len(gained)
+    mask = (chroma >= s.saturated_chroma) & (gained[bins] > 0.5 / len(gained))
+    if mask.mean() < s.min_area / 4:
+        return None
+    ys, xs = np.nonzero(mask)
+    h, w = mask.shape
+    x0, x1 = np.percentile(xs, [5, 95]) / max(w - 1, 1)
+    y0, y1 = np.percentile(ys, [5, 95]) / max(h - 1, 1)
+    return (float(x0), float(y0), float(x1), float(y1))
 
 
 def relative_threshold(floor: float, others: Sequence[float], k: float, min_count: int) -> float:
@@ -259,9 +279,10 @@ class GradeAnalyser(CutAnalyser):
                     message=(
                         f"The strongly coloured subject changes colour from {cut.outgoing.clip} to {inc.clip} {where}: "
                         f"its hues move {m.subject:.0f} degrees (threshold {t_subj:.0f}), mean hue {m.hue_shift:.0f} degrees, "
-                        f"while neutral areas move only CIEDE2000 {m.neutral:.1f}."
+                        f"while neutral areas move only CIEDE2000 {m.neutral:.1f}{_region_words(m.subject_region)}."
                     ),
-                    suggestion={"action": "regenerate_or_key_subject", "reference_clip": cut.outgoing.clip, "hue_shift_degrees": m.hue_shift},
+                    suggestion={"action": "regenerate_or_key_subject", "reference_clip": cut.outgoing.clip,
+                                "hue_shift_degrees": m.hue_shift, "region": m.subject_region},
                     **common,
                 )
             )
@@ -282,6 +303,13 @@ class GradeAnalyser(CutAnalyser):
                 )
             )
         return out
+
+
+def _region_words(region: tuple[float, float, float, float] | None) -> str:
+    if region is None:
+        return ""
+    x0, y0, x1, y1 = (round(v * 100) for v in region)
+    return f"; the new colours lie in x {x0}-{x1} %, y {y0}-{y1} % of the picture"
 
 
 def _relative_luminance_of_lightness(lightness: float) -> float:

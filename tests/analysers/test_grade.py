@@ -63,6 +63,15 @@ def test_finding_message_names_the_numbers_and_suggests_the_correction():
     assert f.suggestion["delta_l"] < 0 and f.duration == 24 and f.clip == "b"
 
 
+def test_subject_shift_points_at_the_subject():
+    _, result = kinds_at(story(pan(GREEN_BOX, 24, start=0), YELLOW_BOX), 24)
+    f = next(f for f in result.findings if f.kind == "subject_colour_shift")
+    x0, y0, x1, y1 = f.suggestion["region"]
+    # the box spans the middle of the canvas: about x 27-73 %, y 24-76 % of the frame
+    assert 0.15 < x0 < 0.4 and 0.6 < x1 < 0.85 and 0.1 < y0 < 0.4 and 0.6 < y1 < 0.9
+    assert "x " in f.message and "%" in f.message
+
+
 def test_cut_colour_measures():
     a = pan(STREET, 3)
     m = cut_colour(a, graded(a, (1.3, 1.3, 1.3)))
