@@ -26,7 +26,7 @@ import numpy as np
 
 from otio_tools.errors import MediaError
 from otio_tools.frames.colour import DEFAULT_LONG_SIDE, analysis_size, matrix_name, range_name, rgb_from_av_frame
-from otio_tools.frames.index import FrameIndex, frame_index, open_video
+from otio_tools.frames.index import FrameIndex, frame_index, index_from_container, open_video
 from otio_tools.frames.plan import DEFAULT_SEEK_COST, read_runs
 from otio_tools.frames.source import Frame, FrameSource, Undecodable, ascending_frames
 
@@ -78,12 +78,13 @@ class PyAVFrameSource(FrameSource):
     def index(self, media: str | Path) -> FrameIndex:
         """The frame index of ``media`` (kept for the last 32 files read)."""
         key = str(media)
-        if key not in self._indexes:
-            self._indexes[key] = frame_index(media)
-            while len(self._indexes) > 32:
-                self._indexes.popitem(last=False)
-        self._indexes.move_to_end(key)
-        return self._indexes[key]
+        return self._indexes.get(key) or self._remember(key, frame_index(media))
+
+    def _remember(self, media: str, index: FrameIndex) -> FrameIndex:
+        self._indexes[media] = index
+        while len(self._indexes) > 32:
+            self._indexes.popitem(last=False)
+        return index
 
     def read(self, media: str, frames: Sequence[int]) -> Iterator[Frame | Undecodable]:
         media = str(media)
@@ -91,20 +92,26 @@ class PyAVFrameSource(FrameSource):
         if not wanted:
             return
         try:
-            index = self.index(media)
+            container, stream = self._open(media)
         except MediaError as exc:
             yield Undecodable(media, tuple(wanted), str(exc))
             return
-        beyond = tuple(f for f in wanted if f >= index.frame_count)
-        wanted = [f for f in wanted if f < index.frame_count]
         delivered: set[int] = set()
+        beyond: tuple[int, ...] = ()
         try:
+            index = self._indexes.get(media)
+            if index is None:
+                index = self._remember(media, index_from_container(container, stream, media))
+            beyond = tuple(f for f in wanted if f >= index.frame_count)
+            wanted = [f for f in wanted if f < index.frame_count]
             if index.sequential:
+                container.close()
                 yield from self._read_counting(media, wanted, delivered)
             else:
                 try:
-                    yield from self._read_indexed(media, index, wanted, delivered)
+                    yield from self._read_indexed(container, stream, media, index, wanted, delivered)
                 except _OutOfOrder:
+                    container.close()
                     rest = [f for f in wanted if f not in delivered]
                     yield from self._read_counting(media, rest, delivered)
         except MediaError as exc:
@@ -112,6 +119,8 @@ class PyAVFrameSource(FrameSource):
             if rest:
                 yield Undecodable(media, rest, str(exc))
             delivered.update(rest)
+        finally:
+            container.close()
         missing = tuple(f for f in wanted if f not in delivered)
         if missing:
             yield Undecodable(media, missing, "the decoder returned no picture for these frames (damaged stream)")
@@ -119,20 +128,22 @@ class PyAVFrameSource(FrameSource):
             yield Undecodable(media, beyond, f"beyond the last frame ({index.frame_count - 1})")
 
     def _open(self, media: str) -> tuple[av.container.InputContainer, av.video.stream.VideoStream]:
-        container, stream = open_video(media)
+        container, stream = open_video(media, quick=True)
+        stream.codec_context.skip_frame = "DEFAULT"
         stream.codec_context.thread_type = "AUTO"
         stream.codec_context.thread_count = self.threads
         self.stats.files_opened += 1
         return container, stream
 
     def _converter(self, stream: av.video.stream.VideoStream):
-        sar = stream.sample_aspect_ratio or 1
         long_side = self.long_side
         settings: dict[tuple, tuple] = {}
 
         def convert(frame: av.VideoFrame) -> np.ndarray:
             key = (frame.width, frame.height, frame.format.name, frame.colorspace, frame.color_range)
             if key not in settings:
+                # The decoder knows a bitstream-only aspect ratio once it has decoded a frame.
+                sar = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio or 1
                 pix_fmt = frame.format.name
                 settings[key] = (
                     analysis_size(frame.width, frame.height, sar, long_side),
@@ -154,25 +165,21 @@ class PyAVFrameSource(FrameSource):
         self.stats.frames_decoded += len(decoded)
         return decoded
 
-    def _read_indexed(self, media: str, index: FrameIndex, wanted: list[int], delivered: set[int]):
-        container, stream = self._open(media)
+    def _read_indexed(self, container, stream, media: str, index: FrameIndex, wanted: list[int], delivered: set[int]):
         convert = self._converter(stream)
         bad_keys = self._bad_keys.setdefault(media, set())
-        try:
-            for run in read_runs(np.array(wanted), index.keyframes, self.seek_cost):
-                pending = set(int(f) for f in run)
-                while pending:
-                    usable = [k for k in range(int(np.searchsorted(index.keyframes, run[0], side="right")))
-                              if k not in bad_keys]
-                    key_pos = usable[-1] if usable else 0
-                    try:
-                        yield from self._decode_run(container, stream, index, key_pos, pending, delivered, convert, media)
-                    except _CorruptAfterSeek:
-                        bad_keys.add(key_pos)  # not a clean entry point for this decoder: start earlier
-                        continue
-                    break
-        finally:
-            container.close()
+        for run in read_runs(np.array(wanted), index.keyframes, self.seek_cost):
+            pending = set(int(f) for f in run)
+            key_pos = int(np.searchsorted(index.keyframes, run[0], side="right")) - 1
+            while pending:
+                while key_pos > 0 and key_pos in bad_keys:
+                    key_pos -= 1
+                try:
+                    yield from self._decode_run(container, stream, index, key_pos, pending, delivered, convert, media)
+                except _CorruptAfterSeek:
+                    bad_keys.add(key_pos)  # not a clean entry point for this decoder: start earlier
+                    continue
+                break
 
     def _decode_run(self, container, stream, index, key_pos, pending, delivered, convert, media):
         """Seek to keyframe ``key_pos`` and decode until every pending frame is out; drains the decoder."""

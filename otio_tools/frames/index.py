@@ -71,13 +71,19 @@ class FrameIndex:
         return max(0, int(np.searchsorted(self.pts, ts + 1e-9, side="right")) - 1)
 
 
-def open_video(path: str | Path) -> tuple[av.container.InputContainer, av.video.stream.VideoStream]:
-    """Open a file and its first video stream, raising MediaError with the reason."""
+def open_video(path: str | Path, quick: bool = False) -> tuple[av.container.InputContainer, av.video.stream.VideoStream]:
+    """Open a file and its first video stream, raising MediaError with the reason.
+
+    ``quick`` skips decoding pictures while probing the streams, which saves
+    about the cost of decoding a few frames per file: codec parameters then
+    come from the container and the bitstream headers, which is all decoding
+    needs (the pixel aspect ratio may then only be known after the first decode).
+    """
     path = Path(path)
     if not path.is_file():
         raise MediaError(f"{path}: media file not found; relink the clip or check the path")
     try:
-        container = av.open(str(path), metadata_errors="ignore")
+        container = av.open(str(path), metadata_errors="ignore", options={"skip_frame": "all"} if quick else None)
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise MediaError(f"{path}: cannot be opened as media ({exc}); re-export or replace the file") from exc
     if not container.streams.video:
@@ -98,7 +104,15 @@ def _timestamps_trusted(container_format: str, has_reordering: bool, pts: np.nda
 
 def frame_index(path: str | Path) -> FrameIndex:
     """Build the index of the first video stream of ``path`` by demuxing it (no decode)."""
-    container, stream = open_video(path)
+    container, stream = open_video(path, quick=True)
+    try:
+        return index_from_container(container, stream, str(path))
+    finally:
+        container.close()
+
+
+def index_from_container(container: av.container.InputContainer, stream: av.video.stream.VideoStream, media: str) -> FrameIndex:
+    """Build the index from an open container by demuxing ``stream`` to its end; seek before reading on."""
     rows = []
     try:
         for packet in container.demux(stream):
@@ -107,12 +121,8 @@ def frame_index(path: str | Path) -> FrameIndex:
             rows.append((packet.pts, packet.dts, packet.is_keyframe))
     except av.error.FFmpegError:
         pass  # a damaged tail: index what could be read; the decode reports the rest
-    finally:
-        reordering = bool(stream.codec_context.has_b_frames)
-        time_base = stream.time_base or Fraction(1, 1)
-        fmt = container.format.name
-        container.close()
-    media = str(path)
+    time_base = stream.time_base or Fraction(1, 1)
+    fmt = container.format.name
     if not rows:
         raise MediaError(f"{media}: no video packets could be read; the file is empty or damaged, replace it")
     has_pts = all(r[0] is not None for r in rows)
@@ -120,6 +130,7 @@ def frame_index(path: str | Path) -> FrameIndex:
     dts = np.array([r[1] if r[1] is not None else r[0] if r[0] is not None else -1 for r in rows], dtype=np.int64)
     keys = np.array([r[2] for r in rows], dtype=bool)
     order = np.argsort(pts, kind="stable")
+    reordering = bool(stream.codec_context.has_b_frames) or bool(np.any(np.diff(pts) < 0))
     if not has_pts or len(np.unique(pts)) != len(pts) or not _timestamps_trusted(fmt, reordering, pts, dts):
         return FrameIndex(media, len(rows), Fraction(time_base), np.empty(0, np.int64),
                           np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1, np.int64), sequential=True)

@@ -97,10 +97,11 @@ def read_plan(requests: Iterable[FrameRequest]) -> ReadPlan:
 def read_runs(frames: np.ndarray, keyframes: np.ndarray, seek_cost: int = DEFAULT_SEEK_COST) -> list[np.ndarray]:
     """Split ascending ``frames`` into runs, each starting with a seek to its first frame's keyframe.
 
-    Between two wanted frames the decoder either decodes through the gap or
-    seeks to the next frame's keyframe and decodes from there. Seeking wins
-    when that keyframe lies more than ``seek_cost`` frames past the last frame
-    decoded. ``keyframes`` are ascending frame numbers and include 0.
+    Between two wanted frames the decoder either decodes through the frames
+    between them or seeks to the next frame's keyframe and decodes from there.
+    Seeking wins when more than ``seek_cost`` unwanted frames lie between the
+    last frame decoded and that keyframe. ``keyframes`` are ascending frame
+    numbers and include 0.
     """
     frames = np.asarray(frames, dtype=np.int64)
     if frames.ndim != 1:
@@ -109,7 +110,7 @@ def read_runs(frames: np.ndarray, keyframes: np.ndarray, seek_cost: int = DEFAUL
         return []
     keys = np.asarray(keyframes, dtype=np.int64)
     key_of = keys[np.maximum(np.searchsorted(keys, frames, side="right") - 1, 0)]
-    starts = np.flatnonzero(key_of[1:] - frames[:-1] > seek_cost) + 1
+    starts = np.flatnonzero(key_of[1:] - frames[:-1] - 1 > seek_cost) + 1
     return np.split(frames, starts)
 
 
