@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import opentimelineio as otio
 
@@ -88,8 +89,8 @@ def edl_rate_for(path: str | os.PathLike) -> float:
     return EDL_RATES.get(Path(path).name, (DEFAULT_EDL_RATE, ""))[0]
 
 
-def row_for(path: Path, corpus: Path, producers: dict[str, str]) -> Row:
-    """Read *path* and describe it as a :class:`Row`; never raises for a file it cannot read."""
+def row_for(path: Path, corpus: Path, producers: dict[str, str], read: Callable[..., TimelineFile] = read_timeline) -> Row:
+    """Read *path* with *read* and describe it as a :class:`Row`; never raises for a file it cannot read."""
     relative = path.relative_to(corpus).as_posix()
     producer = producers.get(relative, "")
     try:
@@ -99,7 +100,7 @@ def row_for(path: Path, corpus: Path, producers: dict[str, str]) -> Row:
         return Row(relative, by_suffix.name if by_suffix else "?", producer, "refused", _reason(exc, relative, corpus))
     rate = edl_rate_for(path) if fmt == "edl" else None
     try:
-        loaded = read_timeline(path, rate=rate)
+        loaded = read(path, rate=rate)
     except OtioToolsError as exc:
         return Row(relative, fmt, producer, "refused", _reason(exc, relative, corpus))
     return _read_row(relative, producer, loaded, corpus)
@@ -169,11 +170,15 @@ def producers_from_index(corpus: Path) -> dict[str, str]:
     return producers
 
 
-def conformance_rows(corpus: str | os.PathLike) -> list[Row]:
-    """A :class:`Row` for every timeline file under *corpus*, in path order."""
+def conformance_rows(corpus: str | os.PathLike, read: Callable[..., TimelineFile] = read_timeline) -> list[Row]:
+    """A :class:`Row` for every timeline file under *corpus*, in path order.
+
+    *read* is :func:`read_timeline` or a stand-in with its signature (tests
+    pass one that reads each file once per session).
+    """
     root = Path(corpus)
     producers = producers_from_index(root)
-    return [row_for(path, root, producers) for path in corpus_files(root)]
+    return [row_for(path, root, producers, read) for path in corpus_files(root)]
 
 
 def conformance_markdown(rows: list[Row]) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import difflib
+import functools
 import re
+from pathlib import Path
 
 import opentimelineio as otio
 import pytest
@@ -15,10 +19,33 @@ from otio_tools.conformance import (
     conformance_rows,
     producers_from_index,
 )
+from otio_tools.errors import OtioToolsError
+from otio_tools.timeline_io import TimelineFile, read_timeline, timeline_of
 from tests.conftest import REPO, shared_path
 
 TABLE = REPO / "docs" / "conformance.md"
 REGENERATE = "python -m otio_tools.conformance ../shared/corpus/timelines"
+
+
+@functools.lru_cache(maxsize=None)
+def _read_once(path: Path, rate: float | None) -> TimelineFile | OtioToolsError:
+    try:
+        return read_timeline(path, rate=rate)
+    except OtioToolsError as exc:
+        return exc
+
+
+def read_corpus_file(path, rate: float | None = None) -> TimelineFile:
+    """``read_timeline`` for corpus files, each parsed once per test session (AAF parsing is slow).
+
+    Every call gets its own copy of the document, so a test that edits or
+    writes it cannot change what another test reads.
+    """
+    loaded = _read_once(Path(path), rate)
+    if isinstance(loaded, OtioToolsError):
+        raise loaded
+    document = copy.deepcopy(loaded.document)
+    return dataclasses.replace(loaded, document=document, timeline=timeline_of(document, loaded.path, []))
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +55,7 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def rows(corpus):
-    return conformance_rows(corpus)
+    return conformance_rows(corpus, read=read_corpus_file)
 
 
 @pytest.mark.corpus

@@ -18,8 +18,9 @@ import pytest
 from otio_tools.compare import facts_differences, format_differences, timeline_facts
 from otio_tools.conformance import edl_rate_for
 from otio_tools.errors import OtioToolsError, TimelineWriteError
-from otio_tools.timeline_io import read_timeline, timeline_of, write_timeline
+from otio_tools.timeline_io import timeline_of, write_timeline
 from tests.conftest import shared_files, shared_path
+from tests.test_conformance import read_corpus_file
 
 CORPUS = shared_files("corpus", "timelines", pattern="*/*")
 OTIO_FILES = shared_files("corpus", "timelines", "otio", pattern="*.otio")
@@ -86,17 +87,14 @@ def _id(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def loaded():
-    """Each corpus file read once for the whole module (AAF reads are slow)."""
-    cache: dict[Path, object] = {}
+    """Each corpus file read once per session (shared with the conformance test)."""
 
     def load(path: Path):
-        if path not in cache:
-            rate = edl_rate_for(path) if path.parent.name == "edl" else None
-            try:
-                cache[path] = read_timeline(path, rate=rate)
-            except OtioToolsError as exc:
-                cache[path] = exc
-        return cache[path]
+        rate = edl_rate_for(path) if path.parent.name == "edl" else None
+        try:
+            return read_corpus_file(path, rate=rate)
+        except OtioToolsError as exc:
+            return exc
 
     return load
 
