@@ -19,6 +19,7 @@ from otio_tools.compare import facts_differences, format_differences
 from otio_tools.rewrite.cdl import CdlFit
 from otio_tools.rewrite.grading import remove_cdls
 from otio_tools.rewrite.markers import FindingMarker, clip_at, review_markers, timeline_without_review_markers
+from otio_tools.rewrite.takes import TakeSlot, is_takes_track, plays, timeline_without_take_slots
 
 __all__ = ["rewrite_differences", "timeline_without_review"]
 
@@ -27,8 +28,8 @@ _CDL_FORMATS = ("otio", "otioz", "otiod", "edl")
 
 
 def timeline_without_review(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
-    """A copy of *timeline* without what a review writes into it: its markers and its CDLs."""
-    copied = timeline_without_review_markers(timeline)
+    """A copy of *timeline* without what a review writes into it: its markers, CDLs and takes track."""
+    copied = timeline_without_take_slots(timeline_without_review_markers(timeline))
     remove_cdls(copied)
     return copied
 
@@ -43,9 +44,11 @@ def rewrite_differences(
     format_name: str,
     rate: float,
     cdl_fits: Sequence[CdlFit] = (),
+    slots: Sequence[TakeSlot] = (),
 ) -> list[str]:
     """What differs between *written* and *original* with *markers* added, on what *format_name* carries.
 
+    *slots* are the take slots meant to be on a takes track.
     *original* may already hold the markers (the timeline that was written)
     or not (the timeline that was read): review markers are compared apart.
     Empty when every clip, range, transition, marker and metadata entry the
@@ -56,6 +59,7 @@ def rewrite_differences(
     differences = format_differences(timeline_without_review(original), timeline_without_review(written), format_name)
     if format_name in _CDL_FORMATS:
         differences.extend(_cdl_differences(original, written, cdl_fits, rate))
+    differences.extend(_slot_differences(written, slots, rate))
     got = review_markers(written, rate)
     if len(got) != len(markers):
         differences.append(f"{len(markers)} review markers were written and {len(got)} read back")
@@ -99,3 +103,20 @@ def _plain(value):
     if isinstance(value, (list, tuple)) or type(value).__name__ == "AnyVector":
         return [_plain(v) for v in value]
     return value
+
+
+def _slot_differences(written, slots: Sequence[TakeSlot], rate: float) -> list[str]:
+    """Each take slot on a takes track at its record frame, named for its take and shot, and none playing."""
+    if not slots:
+        return []
+    tracks = [t for t in written.tracks if isinstance(t, otio.schema.Track) and is_takes_track(t)]
+    if len(tracks) != 1:
+        return [f"{len(tracks)} takes tracks read back, not 1"]
+    if plays(tracks[0]) and any(plays(c) for c in tracks[0].find_clips()):
+        return ["the takes track reads back playing: it would change the picture"]
+    got = {}
+    for item in tracks[0]:
+        if isinstance(item, otio.schema.Clip):
+            got[int(round(item.range_in_parent().start_time.rescaled_to(rate).value))] = item.name
+    meant = {slot.record_start: slot.slot_name for slot in slots}
+    return [] if got == meant else [f"take slots read back as {got}, not {meant}"]

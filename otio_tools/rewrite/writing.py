@@ -33,6 +33,7 @@ from otio_tools.rewrite.dialects import DIALECTS, dialect_for
 from otio_tools.rewrite.grading import cdl_fits as fitted_cdls
 from otio_tools.rewrite.grading import timeline_with_cdls
 from otio_tools.rewrite.markers import finding_key, finding_markers, timeline_with_findings
+from otio_tools.rewrite.takes import TakeSlot, take_slots, takes_only_timeline, timeline_with_take_slots
 from otio_tools.rewrite.trims import Trim, record_frame_after, suggested_trims, timeline_with_trims
 from otio_tools.rewrite.sidecars import (
     avid_marker_list,
@@ -58,17 +59,19 @@ class Rewritten:
     notes: tuple[str, ...] = field(default_factory=tuple)
     cdl_fits: tuple[CdlFit, ...] = ()
     trims: tuple[Trim, ...] = ()
+    slots: tuple[TakeSlot, ...] = ()
 
     def summary(self) -> str:
         """One line per file written, one per CDL fitted and per trim, then the notes: what the CLI prints."""
         lines = [f"{role.replace('_', ' ')}: {path}" + (f" ({self.markers} review markers)" if role == "timeline" else "")
                  for role, path in self.paths.items()]
         return "\n".join([*lines, *(fit.summary() for fit in self.cdl_fits), *(t.summary() for t in self.trims),
-                          *self.notes])
+                          *(slot.summary() for slot in self.slots), *self.notes])
 
 
 def write_reviewed(result, output: str | os.PathLike, *, format: str | None = None, overwrite: bool = False,
-                   merge: bool = False, cdl: bool = True, apply_trims: bool = False, settings=None, source=None,
+                   merge: bool = False, cdl: bool = True, apply_trims: bool = False, takes: bool = True,
+                   takes_dirs: Iterable[str] = (), settings=None, source=None,
                    cache_dir: str | None = None) -> Rewritten:
     """Write *result*'s timeline (a review's ``ReviewResult``) with its findings as markers to *output*.
 
@@ -76,13 +79,17 @@ def write_reviewed(result, output: str | os.PathLike, *, format: str | None = No
     through *source* (default: the decoder behind the frame cache in
     *cache_dir*) at the review's *settings* (``AnalysisSettings``). Trims
     are suggested for in-shot defects near a head or tail, and applied with
-    *apply_trims* (see :mod:`otio_tools.rewrite.trims`).
+    *apply_trims* (see :mod:`otio_tools.rewrite.trims`). With *takes*, each
+    shot with an error gets a slot on a takes track, holding its best
+    alternate take found beside its media or in *takes_dirs* (see
+    :mod:`otio_tools.rewrite.takes`).
     """
     fits = fitted_cdls(result, settings=settings, source=source, cache_dir=cache_dir) if cdl else []
     trims = suggested_trims(result.cuts, result.findings, media=result.media)
+    slots = take_slots(result, takes_dirs, settings=settings, source=source, cache_dir=cache_dir) if takes else []
     return write_timeline_with_findings(result.timeline_file, result.findings, output, format=format,
                                         overwrite=overwrite, merge=merge, cuts=result.cuts, cdl_fits=fits,
-                                        trims=trims, apply_trims=apply_trims)
+                                        trims=trims, apply_trims=apply_trims, slots=slots)
 
 
 def write_timeline_with_findings(
@@ -97,20 +104,23 @@ def write_timeline_with_findings(
     cdl_fits: Iterable[CdlFit] = (),
     trims: Iterable[Trim] = (),
     apply_trims: bool = False,
+    slots: Iterable[TakeSlot] = (),
 ) -> Rewritten:
     """Write *timeline_file* with *findings* as markers to *output*, verified; earlier review markers replaced.
 
     *format* defaults to the one *output*'s suffix names, else the input's.
-    *cdl_fits* and *trims* are offered in the markers of their findings (and
-    the CDLs put on their clips); with *apply_trims* the trims are made, and
-    markers and CDLs sit where the trimmed timeline puts their frames.
+    *cdl_fits*, *trims* and take *slots* are offered in the markers of their
+    findings (the CDLs put on their clips, the slots on a takes track; an EDL,
+    which holds one picture track, gets the takes track as ``NAME.takes.edl``);
+    with *apply_trims* the trims are made, and markers, CDLs and slots sit
+    where the trimmed timeline puts their frames.
     Raises ``TimelineWriteError`` when the format keeps no marker, when a file
     exists and not *overwrite*, or when what was written reads back different.
     """
     output = os.fspath(output)
     fmt = _output_format(output, format, timeline_file)
     cuts = cuts or timeline_cuts(timeline_file.timeline)
-    findings, fits, trims = tuple(findings), tuple(cdl_fits), tuple(trims)
+    findings, fits, trims, slots = tuple(findings), tuple(cdl_fits), tuple(trims), tuple(slots)
     notes: list[str] = []
     base = timeline_file.timeline
     if apply_trims and trims and fmt == "aaf":
@@ -123,38 +133,50 @@ def write_timeline_with_findings(
         findings = tuple(moved[finding_key(f)] for f in findings)
         fits = tuple(replace(fit, finding=moved.get(finding_key(fit.finding), fit.finding)) for fit in fits)
         trims = tuple(replace(t, findings=tuple(moved.get(finding_key(f), f) for f in t.findings)) for t in trims)
+        slots = tuple(_moved_slot(slot, trims, moved) for slot in slots)
     fixes: dict[tuple, list] = {}
     for fit in fits:
         fixes.setdefault(finding_key(fit.finding), []).append((fit.summary(), {"cdl": fit.to_json()}))
     for trim in trims:
         for finding in trim.findings:
             fixes.setdefault(finding_key(finding), []).append((trim.summary(), {"trim": trim.to_json()}))
+    for slot in slots:
+        for finding in slot.findings:
+            fixes.setdefault(finding_key(finding), []).append((slot.summary(), {"takes": slot.to_json()}))
     specs = finding_markers(findings, merge=merge, fixes=fixes)
     paths: dict[str, str] = {}
     if fmt in SIDECAR_FORMATS:
         paths.update(_write_sidecars(specs, output, cuts, overwrite))
     if fits:
         paths.update(_write_cdl_files(fits, output, overwrite))
+    if slots and fmt in ("edl", "aaf"):
+        takes_path = f"{os.path.splitext(output.rstrip('/'))[0]}.takes.edl"
+        paths["takes"] = write_timeline(
+            takes_only_timeline(base, slots, cuts.rate, os.path.dirname(os.path.abspath(output))), takes_path,
+            format="edl", overwrite=overwrite, rate=timeline_file.rate or cuts.rate)
     if fmt == "aaf":
         notes.append(
             f"{output}: not written: the installed AAF writer writes no markers; import "
             f"{paths['avid_markers']} in Media Composer's Markers window, or {paths['resolve_markers']} "
             "in Resolve (Timeline Markers from EDL)"
         )
-        return Rewritten(paths, len(specs), tuple(notes), fits, trims)
+        return Rewritten(paths, len(specs), tuple(notes), fits, trims, slots)
     dialect = dialect_for(fmt)
     if dialect is None:
         raise TimelineWriteError(
             f"{output}: review markers cannot be written as {fmt}; write one of: "
             f"{', '.join([*DIALECTS, 'aaf'])} (e.g. -o NAME.otio)"
         )
-    document = _document_with_findings(timeline_file, base, findings, cuts, dialect, merge, fixes, fits)
+    on_track = () if fmt == "edl" else slots
+    document = _document_with_findings(timeline_file, base, findings, cuts, dialect, merge, fixes, fits,
+                                       on_track, os.path.dirname(os.path.abspath(output)))
     # What was meant to be written: the input plus the markers (the same edit in another
     # format when the output names one, judged on what that format carries).
     meant = timeline_of(document)
 
     def verify(written_document) -> None:
-        differences = rewrite_differences(meant, timeline_of(written_document), specs, fmt, cuts.rate, fits)
+        differences = rewrite_differences(meant, timeline_of(written_document), specs, fmt, cuts.rate, fits,
+                                          on_track)
         if differences:
             raise TimelineWriteError(
                 f"{output}: the written {fmt} file is not the timeline plus its review markers, on what {fmt} "
@@ -165,7 +187,7 @@ def write_timeline_with_findings(
 
     paths["timeline"] = write_timeline(document, output, format=fmt, overwrite=overwrite, rate=timeline_file.rate,
                                        verify=verify)
-    return Rewritten(paths, len(specs), tuple(notes), fits, trims)
+    return Rewritten(paths, len(specs), tuple(notes), fits, trims, slots)
 
 
 def _moved(finding: Finding, trims: tuple[Trim, ...]) -> Finding:
@@ -187,12 +209,21 @@ def _output_format(output: str, format: str | None, timeline_file: TimelineFile)
     raise TimelineWriteError(f"{output}: cannot tell the format from the suffix; name it with --to or a suffix")
 
 
-def _document_with_findings(timeline_file, base, findings, cuts, dialect, merge, fixes, fits):
+def _moved_slot(slot: TakeSlot, trims: tuple[Trim, ...], moved: dict) -> TakeSlot:
+    start = record_frame_after(trims, slot.record_start)
+    duration = max(1, record_frame_after(trims, slot.record_start + slot.duration - 1) + 1 - start)
+    ranking = tuple(replace(t, frames=max(1, int(round(t.frames * duration / slot.duration)))) for t in slot.ranking)
+    return replace(slot, record_start=start, duration=duration, ranking=ranking,
+                   findings=tuple(moved.get(finding_key(f), f) for f in slot.findings))
+
+
+def _document_with_findings(timeline_file, base, findings, cuts, dialect, merge, fixes, fits, slots, folder):
     timeline = timeline_with_findings(
         base, findings, rate=cuts.rate, on_clips=dialect.on_clips, merge=merge,
         timecode=cuts.timecode, dialect=dialect.adorn, fixes=fixes,
     )
     timeline = timeline_with_cdls(timeline, fits, cuts.rate)
+    timeline = timeline_with_take_slots(timeline, slots, cuts.rate, folder)
     document = timeline_file.document
     if document is timeline_file.timeline:
         return timeline
