@@ -117,8 +117,10 @@ def inspect(timeline, media_roots, rate, input_format, as_json):
               help="Also write TIMELINE with the findings as markers here (another format by suffix; see docs/markers.md).")
 @click.option("--apply-trims", is_flag=True,
               help="In the -o timeline, make the trims suggested for defects near a shot's head or tail (slip or ripple).")
+@click.option("--takes", "takes_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="A folder of alternate generations (repeatable); the best of each failed shot goes in its -o slot.")
 def review(timeline, media_roots, rate, input_format, report_dir, json_path, html_path, csv_path, fail_on,
-           config_path, preset, jobs, no_cache, cache_dir, quiet, verbose, output, apply_trims):
+           config_path, preset, jobs, no_cache, cache_dir, quiet, verbose, output, apply_trims, takes_dirs):
     """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong.
 
     With no output named, the JSON and HTML reports are written beside
@@ -144,7 +146,7 @@ def review(timeline, media_roots, rate, input_format, report_dir, json_path, htm
     if output:
         from otio_tools.rewrite import write_reviewed
 
-        written = write_reviewed(result, output, apply_trims=apply_trims, cache_dir=cache_dir)
+        written = write_reviewed(result, output, apply_trims=apply_trims, takes_dirs=takes_dirs, cache_dir=cache_dir)
         if not quiet:
             click.echo(written.summary())
     if result.failed(fail_on):
