@@ -400,9 +400,10 @@ def write_timeline(
         else:
             differences = format_differences(document, written.document, fmt.name)
             if differences:
+                more = f" (and {len(differences) - 1} more)" if len(differences) > 1 else ""
                 raise TimelineWriteError(
-                    f"{path}: the written {fmt.name} file differs from the timeline: {differences[0]}"
-                    + (f" (and {len(differences) - 1} more)" if len(differences) > 1 else "")
+                    f"{path}: the written {fmt.name} file differs from the timeline: {differences[0]}{more}; "
+                    f"nothing was written; {_OTHER_FORMAT}"
                 )
         _replace(tmp, path)
     finally:
@@ -430,6 +431,9 @@ def _remove(tmp: str) -> None:
             os.unlink(tmp)
 
 
+_OTHER_FORMAT = "write it in a format that holds it (--to otio keeps everything)"
+
+
 def _write_document(document, tmp: str, fmt: Format, rate: float | None, path: str) -> None:
     """Write *document* to *tmp* with the format module's writer, or the stock adapter's."""
     module = importlib.import_module(fmt.module)
@@ -450,7 +454,7 @@ def _write_document(document, tmp: str, fmt: Format, rate: float | None, path: s
         raise
     except Exception as exc:
         raise TimelineWriteError(
-            f"{path}: the {fmt.name} writer failed: {_reason(exc)}{_said(said)}"
+            f"{path}: the {fmt.name} writer failed: {_reason(exc)}{_said(said)}; {_OTHER_FORMAT}"
         ) from exc
 
 
