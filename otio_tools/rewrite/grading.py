@@ -27,10 +27,11 @@ import opentimelineio as otio
 from otio_tools.rewrite.cdl import CDL_KINDS, CdlFit, cdl_fit_for
 from otio_tools.rewrite.markers import clip_at
 
-__all__ = ["cdl_fits", "timeline_with_cdls", "timeline_without_cdls", "remove_cdls"]
+__all__ = ["analysis_frame_source", "cdl_fits", "timeline_with_cdls", "timeline_without_cdls", "remove_cdls"]
 
 
-def _default_source(long_side: int, cache_dir: str | None):
+def analysis_frame_source(long_side: int, cache_dir: str | None):
+    """The review's default frame source (PyAV at *long_side*, behind the frame cache) and its cache to close."""
     from otio_tools.frames import CachedFrameSource, FrameCache, PyAVFrameSource
 
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -60,7 +61,7 @@ def cdl_fits(result, *, settings=None, source=None, cache_dir: str | None = None
         return []
     cache = None
     if source is None:
-        source, cache = _default_source(settings.long_side, cache_dir)
+        source, cache = analysis_frame_source(settings.long_side, cache_dir)
     linked = [m for m in result.media if m.status == "linked" and m.frames]
     fits = []
     try:

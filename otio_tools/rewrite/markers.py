@@ -6,8 +6,8 @@ says what and how much (``QC COLOUR ΔE 11.1``), its comment is the finding's
 message, and ``metadata["otio_tools"]["findings"]`` holds every field of the
 findings it stands for. Names start with ``QC`` and a label per kind, so a marker that comes
 back through a format that drops metadata (EDL, FCPXML, FCP7 XML) is still
-recognised as ours (``review_marker`` marks it where metadata survives): reviewing a reviewed timeline replaces those markers
-instead of adding to them.
+recognised as ours (``review_marker`` marks it where metadata survives):
+reviewing a reviewed timeline replaces those markers instead of adding to them.
 
 Colours follow severity, then who fixes it (see :data:`MARKER_COLOURS`); only
 the five colours every NLE we write has are used (Avid, Premiere, Resolve,

@@ -224,7 +224,7 @@ def take_slots(result, takes_dirs: Iterable[str] = (), *, settings=None, source=
     """
     from otio_tools.analysers import AnalysisSettings
     from otio_tools.frames import probe_media
-    from otio_tools.rewrite.grading import _default_source
+    from otio_tools.rewrite.grading import analysis_frame_source
 
     settings = settings or AnalysisSettings()
     probe = probe or probe_media
@@ -242,7 +242,7 @@ def take_slots(result, takes_dirs: Iterable[str] = (), *, settings=None, source=
         return []
     cache = None
     if source is None:
-        source, cache = _default_source(settings.long_side, cache_dir)
+        source, cache = analysis_frame_source(settings.long_side, cache_dir)
     edge = settings.grade.edge_frames
     slots = []
     try:

@@ -21,10 +21,12 @@ from otio_tools.rewrite import (
     finding_markers,
     review_markers,
     rewrite_differences,
-    timeline_without_review_markers,
     write_timeline_with_findings,
 )
+from otio_tools.rewrite.markers import finding_key
+from otio_tools.rewrite.verification import timeline_without_review
 from otio_tools.rewrite.sidecars import read_avid_marker_list, read_resolve_marker_edl
+from otio_tools.rewrite.takes import TakeSlot, is_takes_track, plays
 from otio_tools.timeline_io import read_timeline
 from tests.conftest import shared_files, shared_path
 
@@ -61,20 +63,31 @@ def _read(path: Path, case: str | None = None):
     return read_timeline(path, rate=rate)
 
 
-def bench_case_written(case: str, fmt: str, tmp_path: Path, merge: bool = False) -> Path:
+def placeholder_slots(case: str) -> list[TakeSlot]:
+    """A take slot with no take for each clip of *case* with an error-level finding."""
+    truth = json.loads(shared_path("bench", "cases", case, "truth.json").read_text())
+    clips = {c["name"]: c for c in truth["clips"]}
+    errors = [f for f in truth_findings(case) if f.severity is Severity.ERROR and f.clip in clips]
+    return [TakeSlot(name, clips[name]["record_start"], clips[name]["duration"],
+                     tuple(f for f in errors if f.clip == name)) for name in dict.fromkeys(f.clip for f in errors)]
+
+
+def bench_case_written(case: str, fmt: str, tmp_path: Path, merge: bool = False, slots: bool = False) -> Path:
     """Bench case *case* as *fmt* (its own file for otio/fcp7xml/edl, else from its .otio) with its truth as markers."""
     source = {"otio": "timeline.otio", "fcp7xml": "timeline.xml", "edl": "timeline.edl"}.get(fmt, "timeline.otio")
     loaded = _read(shared_path("bench", "cases", case, source), case)
     out = tmp_path / f"{case}.reviewed{SUFFIX[fmt]}"
-    write_timeline_with_findings(loaded, truth_findings(case), out, merge=merge)
+    write_timeline_with_findings(loaded, truth_findings(case), out, merge=merge,
+                                 slots=placeholder_slots(case) if slots else ())
     return out
 
 
 def _assert_only_markers_added(original, written, findings, fmt, rate):
-    """The written timeline is the original plus markers at the findings' frames, compared as JSON facts."""
+    """The written timeline is the original plus what a review adds (markers at the findings' frames, takes
+    track), compared as JSON facts."""
     carried = carried_facts_for(fmt)
-    before = json.dumps(carried(timeline_facts(timeline_without_review_markers(original), rate)), sort_keys=True)
-    after = json.dumps(carried(timeline_facts(timeline_without_review_markers(written), rate)), sort_keys=True)
+    before = json.dumps(carried(timeline_facts(timeline_without_review(original), rate)), sort_keys=True)
+    after = json.dumps(carried(timeline_facts(timeline_without_review(written), rate)), sort_keys=True)
     assert after == before
     assert sorted(frame for frame, _ in review_markers(written, rate)) == sorted(f.start for f in findings)
 
@@ -82,14 +95,26 @@ def _assert_only_markers_added(original, written, findings, fmt, rate):
 @pytest.mark.parametrize("fmt", ["otio", "fcp7xml", "edl"])
 @pytest.mark.parametrize("case", CASES)
 def test_every_bench_case_in_each_format_gets_its_findings_as_markers(case, fmt, tmp_path):
-    out = bench_case_written(case, fmt, tmp_path)
+    out = bench_case_written(case, fmt, tmp_path, slots=True)
     source = {"otio": "timeline.otio", "fcp7xml": "timeline.xml", "edl": "timeline.edl"}[fmt]
     original = _read(shared_path("bench", "cases", case, source), case)
     written = _read(out, case)
     findings = truth_findings(case)
     rate = timeline_cuts(original.timeline).rate
     _assert_only_markers_added(original.timeline, written.timeline, findings, fmt, rate)
-    assert rewrite_differences(original.timeline, written.timeline, finding_markers(findings), fmt, rate) == []
+    slots = placeholder_slots(case)
+    fixes = {finding_key(f): [(slot.summary(), {"takes": slot.to_json()})] for slot in slots for f in slot.findings}
+    meant = finding_markers(findings, fixes=fixes)
+    assert rewrite_differences(original.timeline, written.timeline, meant, fmt, rate,
+                               slots=() if fmt == "edl" else slots) == []
+    takes_tracks = [t for t in written.timeline.tracks if is_takes_track(t)]
+    if fmt == "edl":  # one picture track: the slots are in the takes EDL beside it
+        assert not takes_tracks
+        takes = _read(out.with_name(f"{case}.reviewed.takes.edl"), case).timeline
+        assert [c.name for c in takes.find_clips()] == [s.slot_name for s in placeholder_slots(case)]
+    else:
+        assert len(takes_tracks) == 1 and not any(plays(c) for c in takes_tracks[0].find_clips())
+        assert [c.name for c in takes_tracks[0].find_clips()] == [s.slot_name for s in slots]
     if fmt == "edl":
         for role, reader in (("resolve-markers.edl", read_resolve_marker_edl), ("avid-markers.txt", read_avid_marker_list)):
             sidecar = out.with_name(f"{case}.reviewed.{role}")
