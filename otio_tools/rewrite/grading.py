@@ -30,13 +30,16 @@ from otio_tools.rewrite.markers import clip_at
 __all__ = ["analysis_frame_source", "cdl_fits", "timeline_with_cdls", "timeline_without_cdls", "remove_cdls"]
 
 
-def analysis_frame_source(long_side: int, cache_dir: str | None):
-    """The review's default frame source (PyAV at *long_side*, behind the frame cache) and its cache to close."""
+def analysis_frame_source(long_side: int, cache_dir: str | None, use_cache: bool = True):
+    """The review's default frame source (PyAV at *long_side*, behind the frame cache) and the cache to close."""
     from otio_tools.frames import CachedFrameSource, FrameCache, PyAVFrameSource
 
+    decoder = PyAVFrameSource(long_side=long_side)
+    if not use_cache:
+        return decoder, None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     cache = FrameCache(cache_dir or os.path.join(base, "otio-tools"))
-    return CachedFrameSource(PyAVFrameSource(long_side=long_side), cache), cache
+    return CachedFrameSource(decoder, cache), cache
 
 
 def _frames(source, item, offsets: Sequence[int]) -> np.ndarray:
@@ -45,12 +48,14 @@ def _frames(source, item, offsets: Sequence[int]) -> np.ndarray:
     return np.stack([images[n] for n in wanted if n in images]) if images else np.zeros((0, 1, 1, 3), np.uint8)
 
 
-def cdl_fits(result, *, settings=None, source=None, cache_dir: str | None = None) -> list[CdlFit]:
+def cdl_fits(result, *, settings=None, source=None, cache_dir: str | None = None,
+             use_cache: bool = True) -> list[CdlFit]:
     """A CDL fit for every grade finding of *result* (a ``ReviewResult``) whose two shots' media is linked.
 
     *settings* are the review's ``AnalysisSettings`` (default: the defaults);
     *source* a ``FrameSource`` at the analysis size (default: the PyAV
-    decoder behind the frame cache in *cache_dir*).
+    decoder behind the frame cache in *cache_dir*, or without it unless
+    *use_cache*).
     """
     from otio_tools.analysers import AnalysisSettings
 
@@ -61,7 +66,7 @@ def cdl_fits(result, *, settings=None, source=None, cache_dir: str | None = None
         return []
     cache = None
     if source is None:
-        source, cache = analysis_frame_source(settings.long_side, cache_dir)
+        source, cache = analysis_frame_source(settings.long_side, cache_dir, use_cache)
     linked = [m for m in result.media if m.status == "linked" and m.frames]
     fits = []
     try:

@@ -215,7 +215,7 @@ def _score_take(path, item, before, after, source, probe, settings) -> TakeScore
 
 
 def take_slots(result, takes_dirs: Iterable[str] = (), *, settings=None, source=None, probe=None,
-               cache_dir: str | None = None) -> list[TakeSlot]:
+               cache_dir: str | None = None, use_cache: bool = True) -> list[TakeSlot]:
     """A slot for every shot of *result* (a ``ReviewResult``) with an error-level finding, its takes ranked.
 
     *takes_dirs* are searched besides each shot's media folder; *source* is
@@ -242,7 +242,7 @@ def take_slots(result, takes_dirs: Iterable[str] = (), *, settings=None, source=
         return []
     cache = None
     if source is None:
-        source, cache = analysis_frame_source(settings.long_side, cache_dir)
+        source, cache = analysis_frame_source(settings.long_side, cache_dir, use_cache)
     edge = settings.grade.edge_frames
     slots = []
     try:

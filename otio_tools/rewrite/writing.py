@@ -72,21 +72,23 @@ class Rewritten:
 def write_reviewed(result, output: str | os.PathLike, *, format: str | None = None, overwrite: bool = False,
                    merge: bool = False, cdl: bool = True, apply_trims: bool = False, takes: bool = True,
                    takes_dirs: Iterable[str] = (), settings=None, source=None,
-                   cache_dir: str | None = None) -> Rewritten:
+                   cache_dir: str | None = None, use_cache: bool = True) -> Rewritten:
     """Write *result*'s timeline (a review's ``ReviewResult``) with its findings as markers to *output*.
 
     With *cdl*, a CDL is fitted for each grade finding, on frames read
     through *source* (default: the decoder behind the frame cache in
-    *cache_dir*) at the review's *settings* (``AnalysisSettings``). Trims
+    *cache_dir*; not stored there unless *use_cache*) at the review's
+    *settings* (``AnalysisSettings``). Trims
     are suggested for in-shot defects near a head or tail, and applied with
     *apply_trims* (see :mod:`otio_tools.rewrite.trims`). With *takes*, each
     shot with an error gets a slot on a takes track, holding its best
     alternate take found beside its media or in *takes_dirs* (see
     :mod:`otio_tools.rewrite.takes`).
     """
-    fits = fitted_cdls(result, settings=settings, source=source, cache_dir=cache_dir) if cdl else []
+    frames = dict(settings=settings, source=source, cache_dir=cache_dir, use_cache=use_cache)
+    fits = fitted_cdls(result, **frames) if cdl else []
     trims = suggested_trims(result.cuts, result.findings, media=result.media)
-    slots = take_slots(result, takes_dirs, settings=settings, source=source, cache_dir=cache_dir) if takes else []
+    slots = take_slots(result, takes_dirs, **frames) if takes else []
     return write_timeline_with_findings(result.timeline_file, result.findings, output, format=format,
                                         overwrite=overwrite, merge=merge, cuts=result.cuts, cdl_fits=fits,
                                         trims=trims, apply_trims=apply_trims, slots=slots)
