@@ -146,7 +146,8 @@ def review(timeline, media_roots, rate, input_format, report_dir, json_path, htm
     if output:
         from otio_tools.rewrite import write_reviewed
 
-        written = write_reviewed(result, output, apply_trims=apply_trims, takes_dirs=takes_dirs, cache_dir=cache_dir)
+        written = write_reviewed(result, output, apply_trims=apply_trims, takes_dirs=takes_dirs, cache_dir=cache_dir,
+                                 use_cache=not no_cache)
         if not quiet:
             click.echo(written.summary())
     if result.failed(fail_on):
