@@ -100,16 +100,26 @@ def read_timeline(
     return TimelineFile(path, fmt, document, timeline, used_rate, tuple(notes))
 
 
+# No timecode, and no media, reaches this far (a year); past it frames overflow.
+_LONGEST_SECONDS = 366 * 24 * 3600
+# Audio sample rates are the highest rates timelines use.
+_HIGHEST_RATE = 1_000_000
+
+
 def _check_times(timeline: otio.schema.Timeline, path: str) -> None:
-    """Refuse times no frame can be computed from: a rate of 0, NaN or infinity anywhere.
+    """Refuse times no frame can be computed from: a rate of 0, NaN, infinity, or a year or more.
 
     Adapters pass them through; every tool after reading would then fail on
     arithmetic far from the cause.
     """
-    def bad(time: otio.opentime.RationalTime | None) -> bool:
-        return time is not None and not (
-            math.isfinite(time.value) and math.isfinite(time.rate) and time.rate > 0
-        )
+    def problem(time: otio.opentime.RationalTime | None) -> str | None:
+        if time is None:
+            return None
+        if not (math.isfinite(time.rate) and 0 < time.rate <= _HIGHEST_RATE):
+            return "the rate must be a positive number of frames (or samples) per second"
+        if not math.isfinite(time.value) or abs(time.value / time.rate) > _LONGEST_SECONDS:
+            return "no timeline lasts a year"
+        return None
 
     def times(thing):
         for attribute in ("source_range", "marked_range"):
@@ -117,6 +127,10 @@ def _check_times(timeline: otio.schema.Timeline, path: str) -> None:
             if value is not None:
                 yield attribute, value.start_time
                 yield attribute, value.duration
+        reference = getattr(thing, "media_reference", None)
+        if reference is not None and reference.available_range is not None:
+            yield "media range", reference.available_range.start_time
+            yield "media range", reference.available_range.duration
         for attribute in ("in_offset", "out_offset"):
             if hasattr(thing, attribute):
                 yield attribute, getattr(thing, attribute)
@@ -128,10 +142,11 @@ def _check_times(timeline: otio.schema.Timeline, path: str) -> None:
             places.append((f"marker {marker.name!r} of {item.name!r}", marker))
     for marker in timeline.tracks.markers:
         places.append((f"timeline marker {marker.name!r}", marker))
-    if bad(timeline.global_start_time):
+    start = timeline.global_start_time
+    if problem(start):
         raise TimelineReadError(
-            f"{path}: the timeline's start {timeline.global_start_time} has no usable frame rate; "
-            "export the timeline again"
+            f"{path}: the timeline's start {start.value:g} at rate {start.rate:g} is not a usable time "
+            f"({problem(start)}); export the timeline again"
         )
     for where, thing in places:
         if isinstance(thing, otio.core.Item) and not _has_duration(thing):
@@ -140,11 +155,10 @@ def _check_times(timeline: otio.schema.Timeline, path: str) -> None:
                 "which frames it uses; export the timeline again"
             )
         for attribute, time in times(thing):
-            if bad(time):
+            if problem(time):
                 raise TimelineReadError(
                     f"{path}: {where}: {attribute} {time.value:g} at rate {time.rate:g} is not a "
-                    "usable time (the rate must be a positive number of frames per second); "
-                    "export the timeline again"
+                    f"usable time ({problem(time)}); export the timeline again"
                 )
 
 

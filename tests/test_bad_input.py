@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import signal
 import zipfile
 from pathlib import Path
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from otio_tools.cli import main
 from otio_tools.compare import timeline_facts
 from otio_tools.errors import OtioToolsError, RateRequiredError, TimelineReadError
-from otio_tools.timeline_io import read_timeline
+from otio_tools.timeline_io import read_timeline, write_timeline
 from tests.conftest import SHARED
 
 
@@ -257,6 +258,43 @@ def test_mutated_corpus_files_raise_only_otio_tools_errors(seed, tmp_path_factor
                 assert timeline_facts(loaded.timeline)["type"] == "Timeline"
 
     read_mutated()
+
+
+_ODD_NUMBERS = ["0", "-1", "-0.5", "1e-300", "1e300", "123456789012", "NaN", "Infinity", "-Infinity"]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("seed", ["otio/transition.otio", "otio/nested_example.otio"])
+def test_odd_numbers_in_otio_json_are_refused_or_written_back(seed, tmp_path_factory):
+    """Rates, values and offsets replaced by zero, negatives, huge, tiny or non-finite numbers."""
+    source = SHARED / "corpus" / "timelines" / seed
+    if not source.is_file():
+        pytest.skip(f"shared corpus not found at {source}")
+    text = source.read_text()
+    spans = [m.span() for m in re.finditer(r"(?<=: )-?\d+(?:\.\d+)?(?=[,\n])", text)]
+    folder = tmp_path_factory.mktemp("numbers")
+
+    @settings(max_examples=60, deadline=5000, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(st.dictionaries(st.sampled_from(spans), st.sampled_from(_ODD_NUMBERS), min_size=1, max_size=3))
+    def read_and_write(changes):
+        mutated = text
+        for (start, end), value in sorted(changes.items(), reverse=True):
+            mutated = mutated[:start] + value + mutated[end:]
+        path = folder / "mutated.otio"
+        path.write_text(mutated)
+        out = folder / "written.otio"
+        if out.exists():
+            out.unlink()
+        with _time_limit(PER_EXAMPLE_SECONDS):
+            try:
+                loaded = read_timeline(path)
+                timeline_facts(loaded.timeline)
+                write_timeline(loaded.document, out)
+            except OtioToolsError as exc:
+                assert "\n" not in str(exc)
+
+    read_and_write()
 
 
 def test_fuzz_seeds_cover_every_readable_format():
