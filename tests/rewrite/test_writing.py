@@ -161,7 +161,7 @@ def test_corpus_timelines_keep_everything_and_gain_markers(name, tmp_path):
     assert theirs == []  # none of the corpus markers is taken for ours
 
 
-@pytest.mark.parametrize("fmt", ["otio", "fcp7xml", "edl"])
+@pytest.mark.parametrize("fmt", ["otio", "fcp7xml", "edl", "fcpxml"])
 def test_reviewing_a_reviewed_timeline_replaces_our_markers(fmt, tmp_path):
     case = CASES[0] if CASES else pytest.skip("no bench cases")
     first = bench_case_written(case, fmt, tmp_path)
@@ -172,6 +172,19 @@ def test_reviewing_a_reviewed_timeline_replaces_our_markers(fmt, tmp_path):
     written = _read(again, case)
     rate = timeline_cuts(written.timeline).rate
     assert [f for f, _ in review_markers(written.timeline, rate)] == sorted(f.start for f in findings)
+
+
+@pytest.mark.parametrize("name", ["aaf/multiple_markers.aaf", "aaf/one_marker.aaf"])
+def test_an_avid_aaf_gets_marker_files_at_its_record_timecodes(name, tmp_path):
+    original = _read(shared_path("corpus", "timelines", name))
+    cuts = timeline_cuts(original.timeline)
+    shots = cuts.picture.shots
+    findings = [Finding("flicker", Severity.WARNING, s.record_start, 2, 0, s.name, 1, 1, f"{s.name} flickers")
+                for s in shots[:3]]
+    result = write_timeline_with_findings(original, findings, tmp_path / "out.aaf", cuts=cuts)
+    wanted = [cuts.timecode(f.start) for f in findings]
+    assert [r["timecode"] for r in read_avid_marker_list(Path(result.paths["avid_markers"]).read_text())] == wanted
+    assert [r["timecode"] for r in read_resolve_marker_edl(Path(result.paths["resolve_markers"]).read_text())] == wanted
 
 
 def test_markers_already_in_the_input_survive(tmp_path):
