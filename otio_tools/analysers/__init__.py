@@ -115,12 +115,12 @@ class AnalysisSettings:
         """True when analyser ``name`` is enabled."""
         return not self.enabled or name in self.enabled
 
+    def for_analyser(self, name: str) -> Any:
+        """The settings object of registered analyser ``name`` (flash and black frames share ``interruption``)."""
+        return getattr(self, _SETTINGS_OF.get(name, name))
+
 
 _SETTINGS_OF = {"flash_frame": "interruption", "black_frames": "interruption"}
-
-
-def _settings_for(settings: AnalysisSettings, name: str) -> Any:
-    return getattr(settings, _SETTINGS_OF.get(name, name))
 
 
 def frame_needs(settings: AnalysisSettings | None = None) -> FrameNeeds:
@@ -193,8 +193,8 @@ def analyse_timeline(
                 result += format_findings(track_shots, timeline_format, s.format)
                 continue
             if cuts:
-                result += cls(_settings_for(s, name)).analyse(cuts)
-        shot_analysers = [cls(_settings_for(s, name)) for name, cls in SHOT_ANALYSERS.items() if s.runs(name)]
+                result += cls(s.for_analyser(name)).analyse(cuts)
+        shot_analysers = [cls(s.for_analyser(name)) for name, cls in SHOT_ANALYSERS.items() if s.runs(name)]
         for shot in track_shots:
             if is_interruption(shot, s.interruption) or len(shot.body) == 0:
                 continue

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 import numpy as np
 
+from otio_tools.analysers.colour import as_float, downscaled
 from otio_tools.errors import ConfigError
 from otio_tools.findings import Finding
 
@@ -169,8 +170,6 @@ class ShotView:
 
     def thumbnails(self, long_side: int = 64) -> np.ndarray:
         """``body`` as float32 sRGB (0-1) downscaled to ``long_side``; computed once per size and kept."""
-        from otio_tools.analysers.colour import as_float, downscaled
-
         cache = self.__dict__.setdefault("_thumbnails", {})
         if long_side not in cache:
             cache[long_side] = as_float(downscaled(self.body, long_side))

@@ -80,6 +80,12 @@ def test_format_reference_is_the_timeline_format():
     assert analyse_timeline(shots)[0] == []
 
 
+def test_each_registered_analyser_finds_its_settings():
+    s = AnalysisSettings()
+    for name, cls in {**CUT_ANALYSERS, **SHOT_ANALYSERS}.items():
+        assert isinstance(s.for_analyser(name), cls.settings_class)
+
+
 def test_frame_needs_follow_the_enabled_analysers():
     needs = frame_needs()
     assert needs.edge_frames >= 3 and needs.body_stride == 1
