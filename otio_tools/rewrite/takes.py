@@ -179,11 +179,10 @@ def _quality(path: str, info, start: int, n: int, record_start: int, rate: float
                                     fps=float(info.fps), matrix=info.color_matrix, bit_depth=info.bit_depth),
                     head=body[:3], tail=body[-3:], body=body,
                     body_frames=np.array(offsets, np.int64) + record_start)
-    groups = {"flash_frame": "interruption", "black_frames": "interruption"}
     found: list[Finding] = []
     for name, cls in SHOT_ANALYSERS.items():
         if settings.runs(name):
-            found.extend(cls(getattr(settings, groups.get(name, name))).analyse(view).findings)
+            found.extend(cls(settings.for_analyser(name)).analyse(view).findings)
     cost = sum(3.0 if f.severity is Severity.ERROR else 1.0 for f in found if f.severity is not Severity.INFO)
     return cost, tuple(sorted({f.kind for f in found if f.severity is not Severity.INFO}))
 
