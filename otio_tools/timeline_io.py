@@ -74,15 +74,14 @@ def read_timeline(
     path = os.fspath(path)
     fmt = format_named(format) if format else detect_format(path)
     notes: list[str] = []
-    source = _Source()
     try:
         with _adapter_output() as said:
-            document, used_rate = _read_document(path, fmt, rate, list(media_roots), notes, source)
+            document, used_rate = _read_document(path, fmt, rate, list(media_roots), notes)
     except OtioToolsError:
         raise
     except (OSError, UnicodeError) as exc:
         raise TimelineReadError(
-            f"{path}: cannot be read as {fmt.name}{_place(exc, source.text)}: {_reason(exc)}; "
+            f"{path}: cannot be read as {fmt.name}{_place(exc)}: {_reason(exc)}; "
             "check the file is complete and readable"
         ) from exc
     except RecursionError as exc:
@@ -91,7 +90,7 @@ def read_timeline(
         ) from exc
     except Exception as exc:  # adapters raise anything from KeyError to XML errors
         raise TimelineReadError(
-            f"{path}: not a valid {fmt.description} file{_place(exc, source.text)}: {_reason(exc)}; "
+            f"{path}: not a valid {fmt.description} file{_place(exc)}: {_reason(exc)}; "
             "export it again from the NLE, or pass --format if the suffix is wrong"
         ) from exc
     notes.extend(_said_notes(fmt, said))
@@ -162,12 +161,6 @@ def _check_times(timeline: otio.schema.Timeline, path: str) -> None:
                 )
 
 
-class _Source:
-    """The text an adapter was given, kept so an error can be placed in it."""
-
-    text: str | None = None
-
-
 _BINARY_FORMATS = {"aaf", "otioz", "otiod"}
 
 
@@ -186,12 +179,11 @@ def _check_no_nul(path: str, fmt: Format) -> None:
         )
 
 
-def _read_document(path, fmt, rate, media_roots, notes, source):
+def _read_document(path, fmt, rate, media_roots, notes):
     _check_no_nul(path, fmt)
     if fmt.name == "edl":
         with open(path, "rb") as fh:
             text, text_notes = decoded_edl_text(fh.read())
-        source.text = text
         notes.extend(text_notes)
         if rate is None:
             rate = _edl_rate_from_media(text, path, media_roots)
@@ -206,20 +198,17 @@ def _read_document(path, fmt, rate, media_roots, notes, source):
         return timeline, rate
     if fmt.name == "fcpxml":
         with open(fcpxml_document_path(path), encoding="utf-8") as fh:
-            source.text = fh.read()
-        document, xml_notes = read_fcpxml_text(source.text, path)
+            document, xml_notes = read_fcpxml_text(fh.read(), path)
         notes.extend(xml_notes)
         return document, None
     if fmt.name == "otio":
         with open(path, encoding="utf-8") as fh:
-            source.text = fh.read()
-        return read_otio_json(source.text), None
+            return read_otio_json(fh.read()), None
     if fmt.name == "otioz":
-        return _read_otioz(path, source), None
+        return _read_otioz(path), None
     if fmt.name == "otiod":
         with open(os.path.join(path, "content.otio"), encoding="utf-8") as fh:
-            source.text = fh.read()
-        return read_otio_json(source.text), None
+            return read_otio_json(fh.read()), None
     if fmt.name == "fcp7xml":
         from otio_tools.formats.fcp7xml import with_marker_comments
 
@@ -240,12 +229,11 @@ def _edl_rate_from_media(text: str, path: str, media_roots: list[str]) -> float 
     return edl_rate_from_media(text, path, media_roots)
 
 
-def _read_otioz(path, source):
+def _read_otioz(path):
     # Read the JSON straight from the archive: no extraction to disk, and the
     # same schema step-down as plain .otio.
     with zipfile.ZipFile(path) as zf:
-        source.text = zf.read("content.otio").decode("utf-8")
-    return read_otio_json(source.text)
+        return read_otio_json(zf.read("content.otio").decode("utf-8"))
 
 
 def timeline_of(document, path: str = "", notes: list[str] | None = None) -> otio.schema.Timeline:
@@ -299,19 +287,13 @@ def _reason(exc: BaseException) -> str:
 
 
 _XML_POSITION = re.compile(r":? line \d+, column \d+$")
-# What an EDL adapter error quotes from the list: a clip name or a timecode.
-_EDL_QUOTED = (
-    re.compile(r"for clip (\S+)"),
-    re.compile(r"in value: (\d\d:\d\d:\d\d[:;]\d\d)"),
-    re.compile(r"Timecode '([^']+)'"),
-)
 
 
-_EDL_EVENT_LINE = re.compile(r"\s*\d{1,6}\s")
+def _place(exc: BaseException) -> str:
+    """Where in the file *exc* happened, as ``" at line L, column C"``, or ``""`` when unknown.
 
-
-def _place(exc: BaseException, text: str | None) -> str:
-    """Where in the file *exc* happened, as ``" at line L, column C"``, or ``""`` when unknown."""
+    EDL and FCPXML readers name the line themselves, in their own messages.
+    """
     if isinstance(exc, ElementTree.ParseError) and exc.position:
         line, column = exc.position
         return f" at line {line}, column {column + 1}"
@@ -319,31 +301,7 @@ def _place(exc: BaseException, text: str | None) -> str:
         return f" at line {exc.lineno}, column {exc.colno}"
     if isinstance(exc, zipfile.BadZipFile):
         return " (its zip archive is damaged)"
-    if text:
-        line = _line_quoted(str(exc), text.splitlines())
-        if line:
-            return f" near line {line}"
     return ""
-
-
-def _line_quoted(message: str, lines: list[str]) -> int | None:
-    """The event line (1-based) of the first line holding what *message* quotes from an EDL.
-
-    Adapters name a clip or a timecode, not a line; the first event that
-    names it is where to look (a comment line such as ``* FROM CLIP NAME``
-    belongs to the event above it).
-    """
-    for pattern in _EDL_QUOTED:
-        match = pattern.search(message)
-        if not match:
-            continue
-        quoted = re.compile(rf"(?<![\w]){re.escape(match.group(1))}(?![\w])")
-        for index, line in enumerate(lines):
-            if quoted.search(line):
-                while index > 0 and not _EDL_EVENT_LINE.match(lines[index]):
-                    index -= 1
-                return index + 1
-    return None
 
 
 @contextlib.contextmanager
