@@ -1,5 +1,7 @@
 """Shot-level analysers on synthetic shots: flicker, frozen_frames, morph, photosensitive_flash."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -206,6 +208,5 @@ def test_runs_and_segments():
 
 def test_strided_body_is_analysed_in_consecutive_pieces():
     frames = held(moving(), 20, 10)
-    strided = shot("clip", 0, frames[::2])
-    object.__setattr__(strided, "body_frames", np.arange(0, 72, 2))
+    strided = dataclasses.replace(shot("clip", 0, frames), body=frames[::2], body_frames=np.arange(0, 72, 2))
     assert FrozenFramesAnalyser().analyse(strided).findings == ()

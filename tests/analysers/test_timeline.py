@@ -1,5 +1,7 @@
 """analyse_timeline end to end on a synthetic edit, and its settings."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -10,7 +12,6 @@ from otio_tools.analysers import (
     CutAnalyser,
     MediaInfo,
     ShotAnalyser,
-    ShotView,
     analyse_timeline,
     cut_contexts,
     frame_needs,
@@ -57,7 +58,7 @@ def test_the_edit_gets_exactly_its_defects():
 
 def test_shot_order_and_tracks_are_independent():
     shots = edit()
-    other = [ShotView(**{**s.__dict__, "track": 1}) for s in pan_only()]
+    other = [dataclasses.replace(s, track=1) for s in pan_only()]
     findings, _ = analyse_timeline(list(reversed(shots)) + other)
     assert counted(f for f in findings if f.track == 0) == counted(analyse_timeline(shots)[0])
     assert counted(f for f in findings if f.track == 1) == []
@@ -124,9 +125,9 @@ def test_bad_settings(kwargs, words):
     ],
 )
 def test_shot_view_checks_its_arrays(change, words):
-    good = shot("a", 0, pan(STREET, 5)).__dict__
+    good = shot("a", 0, pan(STREET, 5))
     with pytest.raises(ValueError, match=words):
-        ShotView(**{**good, **change})
+        dataclasses.replace(good, **change)
 
 
 def test_cut_contexts_bridge_interruptions():
@@ -138,3 +139,18 @@ def test_cut_contexts_bridge_interruptions():
         ("d", "e", 196, 2),
     ]
     assert [c.clip for c in cuts[2].bridged] == ["flash"] and cuts[3].bridged == ()
+
+
+def test_float_frames_give_the_same_findings():
+    shots = edit()
+    as_float = [dataclasses.replace(s, head=s.head.astype(np.float32) / 255, tail=s.tail.astype(np.float32) / 255,
+                                    body=s.body.astype(np.float32) / 255) for s in shots]
+    assert counted(analyse_timeline(as_float)[0]) == counted(analyse_timeline(shots)[0])
+
+
+def test_cut_analysers_need_only_the_edge_frames():
+    """Views whose body was dropped after the shot analysers ran still get every cut-level finding."""
+    shots = edit()
+    edges_only = [dataclasses.replace(s, body=s.body[:0], body_frames=s.body_frames[:0]) for s in shots]
+    full = [k for k in counted(analyse_timeline(shots)[0]) if k[0] != "frozen_frames"]
+    assert counted(analyse_timeline(edges_only)[0]) == full
