@@ -66,6 +66,9 @@ def review(
     html_path: str | None = None,
     csv_path: str | None = None,
     report_dir: str | None = None,
+    output: str | os.PathLike | None = None,
+    apply_trims: bool = False,
+    takes_dirs: Iterable[str] = (),
     jobs: int = 1,
     use_cache: bool = True,
     cache_dir: str | None = None,
@@ -74,10 +77,14 @@ def review(
     """Read, relink and review *timeline*, then write the reports asked for.
 
     *settings* (an ``AnalysisSettings``) wins over *config* (a TOML file) and
-    *preset*. *report_dir* writes ``NAME.json``, ``NAME.html`` and
-    ``NAME.metrics.csv`` there, NAME being the timeline's file stem; the
-    ``*_path`` arguments name single outputs. The paths written are in
-    ``result.outputs``.
+    *preset*. *output* writes the reviewed timeline there: the input with
+    the findings as markers in its format's dialect, CDLs, suggested (or,
+    with *apply_trims*, applied) trims and replacement-take slots filled from
+    *takes_dirs* (see :func:`otio_tools.rewrite.write_reviewed`; what it wrote
+    is ``result.rewritten``). *report_dir* writes ``NAME.json``,
+    ``NAME.html`` and ``NAME.metrics.csv`` there, NAME being the timeline's
+    file stem; the ``*_path`` arguments name single outputs. Every path
+    written is in ``result.outputs``.
     """
     from otio_tools.config import settings_for, settings_from_toml
 
@@ -98,7 +105,14 @@ def review(
     for key, path in (("json", json_path), ("html", html_path), ("csv", csv_path)):
         if path:
             outputs[key] = _fresh(os.fspath(path))
-    result = dataclasses.replace(result, outputs=outputs)
+    rewritten = None
+    if output is not None:
+        from otio_tools.rewrite import write_reviewed
+
+        rewritten = write_reviewed(result, output, apply_trims=apply_trims, takes_dirs=list(takes_dirs),
+                                   settings=settings, cache_dir=cache_dir, use_cache=use_cache)
+        outputs.update(rewritten.paths)
+    result = dataclasses.replace(result, outputs=outputs, rewritten=rewritten)
     if "csv" in outputs:
         atomic_write_text(outputs["csv"], metrics_csv(result.scores))
     if "html" in outputs:

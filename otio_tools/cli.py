@@ -15,6 +15,7 @@ import sys
 import click
 
 from otio_tools.errors import OtioToolsError
+from otio_tools.formats import FORMATS
 
 __all__ = ["main", "cli"]
 
@@ -114,7 +115,8 @@ def inspect(timeline, media_roots, rate, input_format, as_json):
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", count=True, help="Log what is done (-vv for debug).")
 @click.option("-o", "--output", type=click.Path(), default=None,
-              help="Also write TIMELINE with the findings as markers here (another format by suffix; see docs/markers.md).")
+              help="Write the reviewed timeline (findings as markers, CDLs, take slots) here; default: beside TIMELINE "
+                   "as NAME.otio-tools.SUFFIX. Another suffix writes another format (see docs/markers.md).")
 @click.option("--apply-trims", is_flag=True,
               help="In the -o timeline, make the trims suggested for defects near a shot's head or tail (slip or ripple).")
 @click.option("--takes", "takes_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -123,33 +125,40 @@ def review(timeline, media_roots, rate, input_format, report_dir, json_path, htm
            config_path, preset, jobs, no_cache, cache_dir, quiet, verbose, output, apply_trims, takes_dirs):
     """Relink TIMELINE, analyse every cut and shot of its picture, and report what is wrong.
 
-    With no output named, the JSON and HTML reports are written beside
-    TIMELINE as NAME.otio-tools.json and NAME.otio-tools.html (numbered, never
+    With no output named, the reviewed timeline and the JSON and HTML
+    reports are written beside TIMELINE as NAME.otio-tools.SUFFIX,
+    NAME.otio-tools.json and NAME.otio-tools.html (numbered, never
     overwriting). Exit code 0 when clean, 1 when a finding reaches --fail-on,
     2 on a usage or input error.
     """
     from otio_tools.api import review as run_review
+    from otio_tools.formats.detect import detect_format
     from otio_tools.outputs import path_beside
     from otio_tools.progress import TerminalProgress
+    from otio_tools.rewrite import DIALECTS
 
     if verbose:
         logging.getLogger().setLevel(logging.INFO if verbose == 1 else logging.DEBUG)
     if not (report_dir or json_path or html_path or csv_path):
         json_path, html_path = path_beside(timeline, ".json"), path_beside(timeline, ".html")
+    note = None
+    if output is None:
+        fmt = FORMATS[input_format] if input_format in FORMATS else detect_format(timeline)
+        if fmt.name in DIALECTS or fmt.name == "aaf":
+            output = path_beside(timeline, fmt.suffixes[0])
+        else:
+            note = (f"no reviewed timeline written: {fmt.name} keeps no markers; "
+                    "pass -o with an .otio, .xml, .fcpxml or .edl name to write one")
     result = run_review(
         timeline, media=media_roots, rate=rate, format=input_format, config=config_path, preset=preset,
-        json_path=json_path, html_path=html_path, csv_path=csv_path, report_dir=report_dir, jobs=jobs,
-        use_cache=not no_cache, cache_dir=cache_dir, progress=None if quiet else TerminalProgress(),
+        json_path=json_path, html_path=html_path, csv_path=csv_path, report_dir=report_dir, output=output,
+        apply_trims=apply_trims, takes_dirs=takes_dirs, jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir,
+        progress=None if quiet else TerminalProgress(),
     )
     if not quiet:
         click.echo(_review_text(result))
-    if output:
-        from otio_tools.rewrite import write_reviewed
-
-        written = write_reviewed(result, output, apply_trims=apply_trims, takes_dirs=takes_dirs, cache_dir=cache_dir,
-                                 use_cache=not no_cache)
-        if not quiet:
-            click.echo(written.summary())
+        if note:
+            click.echo(note)
     if result.failed(fail_on):
         raise SystemExit(EXIT_FINDINGS)
 
@@ -189,7 +198,9 @@ def _review_text(result) -> str:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
     summary = ", ".join(f"{counts[k]} {k}" for k in ("error", "warning", "info") if k in counts) or "no findings"
     lines.append(f"{summary}; {result.frames_decoded} frames decoded in {result.seconds:.1f} s")
-    lines += [f"{kind}: {path}" for kind, path in result.outputs.items()]
+    if result.rewritten is not None:
+        lines.append(result.rewritten.summary())
+    lines += [f"{kind}: {path}" for kind, path in result.outputs.items() if kind in ("json", "html", "csv")]
     return "\n".join(lines)
 
 

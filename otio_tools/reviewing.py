@@ -83,6 +83,7 @@ class ReviewResult:
     frames_decoded: int = 0
     seconds: float = 0.0
     outputs: Mapping[str, str] = field(default_factory=dict)
+    rewritten: Any = None
 
     @property
     def worst(self) -> Severity | None:
