@@ -260,24 +260,22 @@ def scene_match(
         + _vote(colour_vote)
         + hint * s.name_vote
     )
-    # Features are the costly vote: one frame pair first, more pairs only when the verdict is close.
-    pairs = 1
-    while True:
-        best = (0, 1.0, 1.0)
-        for value in (False, True):
-            out_frames = [_grey(f, height, value) for f in outgoing_tail[::-2][:pairs]]
-            in_frames = [_grey(f, height, value) for f in incoming_head[::2][:pairs]]
-            if out_frames[0].shape != in_frames[0].shape:
-                in_frames = [cv2.resize(g, out_frames[0].shape[::-1], interpolation=cv2.INTER_AREA) for g in in_frames]
-            best = max(best, _orb_inliers(out_frames, in_frames, s.orb_features), key=lambda r: r[0])
-            luma_score = others + _vote(np.log2(max(best[0], 1) / s.feature_neutral))
-            if abs(luma_score - s.min_score) >= s.close_call:
-                break
-        inliers, scale, shift = best
-        score = others + _vote(np.log2(max(inliers, 1) / s.feature_neutral))
-        if pairs >= s.feature_pairs or abs(score - s.min_score) >= s.close_call:
-            break
-        pairs = s.feature_pairs
+    # Features are the costly vote: one frame pair of luma first; a second pair and the
+    # max-channel picture (blind to a recoloured subject) only when the verdict is close.
+    def total(result: tuple[int, float, float]) -> float:
+        return others + _vote(np.log2(max(result[0], 1) / s.feature_neutral))
+
+    best = (0, 1.0, 1.0)
+    for step, (pairs, value) in enumerate(((1, False), (1, True), (s.feature_pairs, False), (s.feature_pairs, True))):
+        if step and abs(total(best) - s.min_score) >= s.close_call:
+            break  # the first pass always runs: the jump-cut check needs its transform
+        out_frames = [_grey(f, height, value) for f in outgoing_tail[::-2][:pairs]]
+        in_frames = [_grey(f, height, value) for f in incoming_head[::2][:pairs]]
+        if out_frames[0].shape != in_frames[0].shape:
+            in_frames = [cv2.resize(g, out_frames[0].shape[::-1], interpolation=cv2.INTER_AREA) for g in in_frames]
+        best = max(best, _orb_inliers(out_frames, in_frames, s.orb_features), key=lambda r: r[0])
+    inliers, scale, shift = best
+    score = total(best)
     return SceneMatch(
         structure=structure,
         tonal_distance=tonal,
