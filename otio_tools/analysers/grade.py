@@ -28,9 +28,10 @@ same measure over the track's other same-scene cuts, which absorbs footage
 whose moments differ a lot in colour.
 
 Where it fails: a subject that leaves or enters the frame (a red coat walking
-in) reads as a subject shift; a grade that only moves saturated colours (a
-vibrance change) reads as a subject shift; a scene the scene estimate misses
-gets no check at all.
+in) reads as a subject shift; a grade that turns only the saturated hues
+reads as a subject shift, and one that only changes their saturation (a
+vibrance change) is not reported; a scene the scene estimate misses gets no
+check at all.
 """
 
 from __future__ import annotations
