@@ -98,7 +98,8 @@ class FlickerAnalyser(ShotAnalyser):
                 hot[reversal[i] - 1 : reversal[j] + 1] = True
             for start, length in runs(hot):
                 first, amplitude = int(frames[start]), float(np.median(np.abs(step[start : start + length][valid[start : start + length]])))
-                peak = int(counts.max())
+                inside = (reversal >= start) & (reversal < start + length)
+                peak = int(counts[inside].max()) if inside.any() else int(counts.max())
                 findings.append(
                     Finding(
                         kind="flicker",

@@ -134,7 +134,8 @@ class PhotosensitiveAnalyser(ShotAnalyser):
             findings.extend(self._flash_frames(shot, frames, pos, hot, window))
             for start, length in runs(hot):
                 first = int(frames[start])
-                flashes = int(counts.max()) / 2
+                inside = (pos >= start) & (pos < start + length)
+                flashes = int(counts[inside].max() if inside.any() else counts.max()) / 2
                 findings.append(
                     Finding(
                         kind="photosensitive_flash",
