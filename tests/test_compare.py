@@ -177,7 +177,8 @@ def test_aaf_ignores_bookkeeping_pan_and_empty_tracks_but_not_marker_tracks():
     assert len(out["tracks"]) == 3
     assert out["tracks"][0]["children"][0]["metadata"] == {}
     assert out["tracks"][1]["effects"] == [] and "name" not in out["tracks"][1]
-    assert out["tracks"][2]["children"][0]["markers"] == [_MARKER]
+    assert out["tracks"][2]["children"][0]["markers"] == [{"type": "Marker", "name": "m", "color": "GREEN",
+                                                           "range": [12, 0]}]
 
 
 def test_format_differences_ignores_the_format_metadata_the_reader_adds():

@@ -28,43 +28,39 @@ OTIO_FILES = shared_files("corpus", "timelines", "otio", pattern="*.otio")
 _NOT_READ = ("premiere_example_filter.xml",)
 
 # Corpus files a stock writer cannot write the same: what the failure says, and why.
-_AAF_MARKERS = ("markers", "the AAF writer writes no markers")
+_AAF_SEQUENCE_MARKERS = ("timeline.markers", "sequence markers: only clip and gap markers are written")
 _AAF_RATES = ("AAFValidationError", "media at another rate than the sequence: the AAF writer requires them equal")
 _AAF_DATA_TRACK = ("Unsupported track kind: AAF_DataEssenceTrack",
                    "a data (marker) track: the AAF writer writes video and audio tracks only")
 _AAF_SEVERAL = ("the AAF writer writes a single timeline",
                 "two top-level compositions: the AAF writer writes one timeline")
 _AAF_SPEED = ("effects", "speed effects: the AAF writer writes no time warps")
-_AAF_MARKER_TRACK = "tracks of gaps that hold markers: the AAF writer writes neither the tracks nor the markers"
 _AAF_SUBCLIP = ("type", "a clip of a composition (subclip): the AAF writer writes a plain clip of the media")
 WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/2997fps-DFTC.aaf": _AAF_RATES,
     "aaf/avid_data_track_example.aaf": _AAF_DATA_TRACK,
-    "aaf/bad_marker_track_from_avid.aaf": _AAF_MARKERS,
+    "aaf/bad_marker_track_from_avid.aaf": _AAF_SEQUENCE_MARKERS,
     "aaf/bezier01.aaf": _AAF_RATES,
     "aaf/essence_group.aaf": ("record[1]: 12 became 24", "an essence group (alternative media of one clip) comes back "
                                            "with another choice of media and another length"),
-    "aaf/keyframed_properties.aaf": ("timeline.tracks: 5 entries became 4", _AAF_MARKER_TRACK),
+    "aaf/keyframed_properties.aaf": ("effects: 1 entries became 0",
+                                     "Avid effects (SBlend_v2 keyframed blends): the AAF writer writes none"),
     "aaf/linear01.aaf": _AAF_RATES,
     "aaf/linear_speed_effects.aaf": _AAF_SPEED,
-    "aaf/marker-over-audio.aaf": _AAF_MARKERS,
-    "aaf/marker-over-transition.aaf": _AAF_MARKERS,
+    "aaf/marker-over-transition.aaf": ("markers: 2 entries became 3", "a marker inside a dissolve comes back on "
+                                                                       "the outgoing clip"),
     "aaf/misc_speed_effects.aaf": _AAF_SPEED,
     "aaf/missing_mob.aaf": _AAF_SEVERAL,
-    "aaf/multiple-markers-over-transitions.aaf": _AAF_MARKERS,
-    "aaf/multiple_markers.aaf": ("timeline.tracks: 5 entries became 2", _AAF_MARKER_TRACK),
-    "aaf/multiple_timecode_objects.aaf": _AAF_MARKERS,
+    "aaf/multiple_markers.aaf": ("timeline.tracks[3].markers: 0 entries became 1",
+                                 "a marker the reader put outside its clip's range (frame -207 of a clip "
+                                 "starting at 86400) comes back on the track"),
     "aaf/multiple_top_level_mobs.aaf": _AAF_SEVERAL,
-    "aaf/multitrack.aaf": _AAF_MARKERS,
-    "aaf/nested_audio_dissolve.aaf": _AAF_MARKERS,
     "aaf/nested_stack.aaf": ("record[1]: 33 became 99", "a nested composition is written at the length of its content, "
                                              "not of its trimmed range"),
     "aaf/nonascii_names.aaf": _AAF_SEVERAL,
     "aaf/normalclip_sourceclip_references_compositionmob_has_also_mastermob_usercomments.aaf": _AAF_SUBCLIP,
     "aaf/normalclip_sourceclip_references_compositionmob_with_usercomments_no_mastermob_usercomments.aaf":
         _AAF_SUBCLIP,
-    "aaf/one_clip.aaf": _AAF_MARKERS,
-    "aaf/one_marker.aaf": _AAF_MARKERS,
     "aaf/simple_data_track_marker_test.aaf": _AAF_DATA_TRACK,
     "aaf/spline01.aaf": _AAF_RATES,
     "aaf/step01.aaf": _AAF_RATES,
@@ -72,9 +68,7 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/test_file_01.aaf": ("PointList", "a transition without Avid's PointList (dissolve curve) in its "
                                           "metadata: the AAF writer requires one"),
     "aaf/test_muted_clip.aaf": ("enabled", "a muted clip: the AAF writer writes it enabled"),
-    "aaf/time_warp_test.avid_media_composer.aaf": _AAF_MARKERS,
-    "aaf/two_clips.aaf": _AAF_MARKERS,
-    "aaf/utf8.aaf": _AAF_MARKERS,
+    "aaf/time_warp_test.avid_media_composer.aaf": _AAF_SPEED,
     "fcp7xml/kdenlive_example_from_fcp.xml": ("SMPTE timecode does not support this rate",
                                               "file timecodes at 14, 29 and 59 fps: the FCP7 writer writes "
                                               "SMPTE rates only"),

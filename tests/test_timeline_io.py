@@ -180,11 +180,22 @@ def test_newer_otio_marker_schema_is_stepped_down_keeping_the_exact_colour():
 
 
 @pytest.mark.corpus
-def test_an_aaf_marker_the_writer_drops_is_refused_naming_it(tmp_path):
+def test_a_marker_added_to_an_aaf_is_written_where_avid_keeps_it(tmp_path):
     loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "simple.aaf"))
-    clip = next(iter(loaded.timeline.find_clips()))
-    clip.markers.append(otio.schema.Marker(name="flash", marked_range=otio.opentime.TimeRange(
-        clip.source_range.start_time, otio.opentime.RationalTime(0, clip.source_range.start_time.rate))))
-    with pytest.raises(TimelineWriteError, match=r"differs from the timeline: .*markers: 1 entries became 0"):
+    clip = loaded.timeline.tracks[0][2]
+    start = clip.source_range.start_time + otio.opentime.RationalTime(5, clip.source_range.start_time.rate)
+    clip.markers.append(otio.schema.Marker(name="flash", color="GREEN", marked_range=otio.opentime.TimeRange(
+        start, otio.opentime.RationalTime(0, start.rate))))
+    write_timeline(loaded.document, tmp_path / "out.aaf")
+    (marker,) = read_timeline(tmp_path / "out.aaf").timeline.tracks[0][2].markers
+    assert (marker.name, marker.color, marker.marked_range.start_time) == ("flash", "GREEN", start)
+
+
+@pytest.mark.corpus
+def test_an_aaf_clip_the_writer_cannot_mute_is_refused_naming_it(tmp_path):
+    loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "simple.aaf"))
+    loaded.timeline.tracks[0][1].enabled = False
+    with pytest.raises(TimelineWriteError, match=r"out\.aaf: the written aaf file differs from the timeline: "
+                                                 r"timeline\.tracks\[0\]\.children\[1 '.*'\]\.enabled: False became True"):
         write_timeline(loaded.document, tmp_path / "out.aaf")
     assert _listing(tmp_path) == []

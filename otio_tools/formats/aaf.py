@@ -1,12 +1,13 @@
 """Advanced Authoring Format (Avid Media Composer, Premiere), through the stock ``AAF`` adapter.
 
 The stock writer (otio-aaf-adapter 2.0) writes a composition of video and
-audio tracks of clips, gaps and dissolves. What it does not write (markers,
-speed effects, muted clips, data tracks, nested compositions, collections of
-several timelines) makes the written file differ from the timeline, and a
-verified write (``write_timeline``) refuses it naming the first difference;
-those are not projected away here, because an AAF without them is not the
-same edit.
+audio tracks of clips, gaps and dissolves; :func:`write_to_file` adds the
+clip markers it leaves out. What is still not written (sequence markers,
+speed and other Avid effects, muted clips, data tracks, nested compositions,
+collections of several timelines) makes the written file differ from the
+timeline, and a verified write (``write_timeline``) refuses it naming the
+first difference; those are not projected away here, because an AAF without
+them is not the same edit.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def carried_facts(facts: dict) -> dict:
     when absent                   had none
     a track of gaps only, with    it holds no edit, and the writer writes no slot
     no markers                    for it
+    a marker's ``comment`` and    an Avid marker holds one text, read as its
+    ``metadata``                  name, and a colour
     ============================  ================================================
     """
     out = copy.deepcopy(facts)
@@ -58,6 +61,9 @@ def carried_facts(facts: dict) -> dict:
                         item["effects"] = [e for e in item["effects"] if not _is_pan(e)]
         elif node["type"] == "Gap":
             node.pop("name", None)
+        elif node["type"] == "Marker":
+            node.pop("comment", None)
+            node.pop("metadata", None)
     return out
 
 
@@ -68,7 +74,15 @@ def _is_empty(track: dict) -> bool:
 
 
 def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
-    """Write *document* as AAF at *path* with the stock writer, which takes one timeline only."""
+    """Write *document* as AAF at *path* with the stock writer, then add its markers as Avid does.
+
+    The stock writer takes one timeline only and writes no markers. Each
+    track's clip and gap markers are added the way Media Composer writes them:
+    one event slot per marked track, holding a ``DescriptiveMarker`` per marker
+    that names the track it describes (``DescribedSlots``,
+    ``PhysicalTrackNumber``), its text (``Comment``: the marker's name) and its
+    colour (``_ATN_CRM_COLOR``).
+    """
     if not isinstance(document, otio.schema.Timeline):
         names = [item.name for item in document if isinstance(item, otio.schema.Timeline)]
         raise ValueError(
@@ -76,6 +90,68 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
             f"({', '.join(repr(n) for n in names)}); write the one you need, or write .otio"
         )
     otio.adapters.write_to_file(document, path, adapter_name=adapter_name)
+    # The stock writer writes the tracks that hold something, in order.
+    written = [track for track in document.tracks if len(track)]
+    markers = [_track_markers(track) for track in written]
+    if any(markers):
+        _add_marker_slots(path, written, markers)
+
+
+def _track_markers(track: otio.schema.Track) -> list[tuple[otio.opentime.RationalTime, otio.schema.Marker]]:
+    """The markers of *track*'s items, each with its start in the track's time."""
+    found = []
+    for item in track:
+        if isinstance(item, otio.schema.Transition):
+            continue
+        offset = item.range_in_parent().start_time - item.trimmed_range().start_time
+        found.extend((marker.marked_range.start_time + offset, marker) for marker in item.markers)
+    return found
+
+
+def _add_marker_slots(path: str, tracks: list, markers: list) -> None:
+    import aaf2
+
+    with aaf2.open(path, "rw") as f:
+        mob = next(iter(f.content.toplevel()))
+        slots = [slot for slot in mob.slots if slot.media_kind in ("Picture", "Sound")]
+        if [s.media_kind for s in slots] != [_MEDIA_KIND[t.kind] for t in tracks]:
+            return  # not the layout expected: the written file is verified and refused instead
+        numbers: dict[str, int] = {}
+        for slot in slots:
+            numbers[slot.media_kind] = numbers.get(slot.media_kind, 0) + 1
+            if slot["PhysicalTrackNumber"].value is None:
+                slot["PhysicalTrackNumber"].value = numbers[slot.media_kind]
+        slot_id = max(slot.slot_id for slot in mob.slots)
+        for slot, found in zip(slots, markers):
+            if found:
+                slot_id += 1
+                mob.slots.append(_event_slot(f, slot, slot_id, found))
+
+
+def _event_slot(f, described_slot, slot_id: int, found: list):
+    """An event slot of a ``DescriptiveMarker`` per marker, describing *described_slot*."""
+    event = f.create.EventMobSlot()
+    event["SlotID"].value = slot_id
+    event["EditRate"].value = described_slot.edit_rate
+    event["PhysicalTrackNumber"].value = described_slot["PhysicalTrackNumber"].value
+    sequence = f.create.Sequence(media_kind="DescriptiveMetadata")
+    sequence["Components"].value = []
+    rate = float(described_slot.edit_rate)
+    for start, marker in found:
+        described = f.create.DescriptiveMarker()
+        described["Position"].value = round(start.rescaled_to(rate).value)
+        described["Length"].value = round(marker.marked_range.duration.rescaled_to(rate).value)
+        described["Comment"].value = marker.name
+        described["DescribedSlots"].value = {described_slot.slot_id}
+        described["CommentMarkerAttributeList"].value = [
+            f.create.TaggedValue("_ATN_CRM_COLOR", str(marker.color).title())
+        ]
+        sequence.components.append(described)
+    event.segment = sequence
+    return event
+
+
+_MEDIA_KIND = {otio.schema.TrackKind.Video: "Picture", otio.schema.TrackKind.Audio: "Sound"}
 
 
 def _is_pan(effect: dict) -> bool:
