@@ -29,7 +29,8 @@ _NOT_READ = ("premiere_example_filter.xml",)
 
 # Corpus files a stock writer cannot write the same: what the failure says, and why.
 _AAF_SEQUENCE_MARKERS = ("timeline.markers", "sequence markers: only clip and gap markers are written")
-_AAF_RATES = ("AAFValidationError", "media at another rate than the sequence: the AAF writer requires them equal")
+_AAF_RETIME = ("effects: 2 entries became 0", "a Motion Control retime and a SpatialAdapter effect: the AAF writer writes "
+                                               "neither")
 _AAF_DATA_TRACK = ("Unsupported track kind: AAF_DataEssenceTrack",
                    "a data (marker) track: the AAF writer writes video and audio tracks only")
 _AAF_SEVERAL = ("the AAF writer writes a single timeline",
@@ -37,15 +38,16 @@ _AAF_SEVERAL = ("the AAF writer writes a single timeline",
 _AAF_SPEED = ("effects", "speed effects: the AAF writer writes no time warps")
 _AAF_SUBCLIP = ("type", "a clip of a composition (subclip): the AAF writer writes a plain clip of the media")
 WRITER_LIMITS: dict[str, tuple[str, str]] = {
-    "aaf/2997fps-DFTC.aaf": _AAF_RATES,
+    "aaf/2997fps-DFTC.aaf": ("KeyError: 'ImageAspectRatio'", "the AAF writer cannot describe this Premiere media: "
+                                                             "its metadata has no ImageAspectRatio"),
     "aaf/avid_data_track_example.aaf": _AAF_DATA_TRACK,
     "aaf/bad_marker_track_from_avid.aaf": _AAF_SEQUENCE_MARKERS,
-    "aaf/bezier01.aaf": _AAF_RATES,
+    "aaf/bezier01.aaf": _AAF_RETIME,
     "aaf/essence_group.aaf": ("record[1]: 12 became 24", "an essence group (alternative media of one clip) comes back "
                                            "with another choice of media and another length"),
     "aaf/keyframed_properties.aaf": ("effects: 1 entries became 0",
                                      "Avid effects (SBlend_v2 keyframed blends): the AAF writer writes none"),
-    "aaf/linear01.aaf": _AAF_RATES,
+    "aaf/linear01.aaf": _AAF_RETIME,
     "aaf/linear_speed_effects.aaf": _AAF_SPEED,
     "aaf/marker-over-transition.aaf": ("markers: 2 entries became 3", "a marker inside a dissolve comes back on "
                                                                        "the outgoing clip"),
@@ -62,8 +64,8 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/normalclip_sourceclip_references_compositionmob_with_usercomments_no_mastermob_usercomments.aaf":
         _AAF_SUBCLIP,
     "aaf/simple_data_track_marker_test.aaf": _AAF_DATA_TRACK,
-    "aaf/spline01.aaf": _AAF_RATES,
-    "aaf/step01.aaf": _AAF_RATES,
+    "aaf/spline01.aaf": _AAF_RETIME,
+    "aaf/step01.aaf": _AAF_RETIME,
     "aaf/subclip_sourceclip_references_compositionmob_with_mastermob.aaf": _AAF_SUBCLIP,
     "aaf/test_file_01.aaf": ("PointList", "a transition without Avid's PointList (dissolve curve) in its "
                                           "metadata: the AAF writer requires one"),

@@ -76,7 +76,9 @@ def _is_empty(track: dict) -> bool:
 def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
     """Write *document* as AAF at *path* with the stock writer, then add its markers as Avid does.
 
-    The stock writer takes one timeline only and writes no markers. Each
+    The stock writer takes one timeline only, requires media ranges at the
+    sequence's rate (:func:`_with_media_at_sequence_rate` gives it them) and
+    writes no markers. Each
     track's clip and gap markers are added the way Media Composer writes them:
     one event slot per marked track, holding a ``DescriptiveMarker`` per marker
     that names the track it describes (``DescribedSlots``,
@@ -89,12 +91,37 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
             f"the AAF writer writes a single timeline, and this document holds {len(names)} "
             f"({', '.join(repr(n) for n in names)}); write the one you need, or write .otio"
         )
+    document = _with_media_at_sequence_rate(document)
     otio.adapters.write_to_file(document, path, adapter_name=adapter_name)
     # The stock writer writes the tracks that hold something, in order.
     written = [track for track in document.tracks if len(track)]
     markers = [_track_markers(track) for track in written]
     if any(markers):
         _add_marker_slots(path, written, markers)
+
+
+def _with_media_at_sequence_rate(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
+    """*timeline*, or a copy whose media ranges are in the sequence's rate, which the writer requires.
+
+    Media at 24 fps in a 23.976 sequence is ordinary in Avid; the range is
+    the same span of the media, counted in the sequence's frames.
+    """
+    rate = timeline.duration().rate
+
+    def elsewhere(clip: otio.schema.Clip) -> bool:
+        available = clip.media_reference.available_range
+        return available is not None and rate not in (available.start_time.rate, available.duration.rate)
+
+    if not any(elsewhere(clip) for clip in timeline.find_clips()):
+        return timeline
+    timeline = copy.deepcopy(timeline)
+    for clip in timeline.find_clips():
+        if elsewhere(clip):
+            available = clip.media_reference.available_range
+            clip.media_reference.available_range = otio.opentime.TimeRange(
+                available.start_time.rescaled_to(rate), available.duration.rescaled_to(rate)
+            )
+    return timeline
 
 
 def _track_markers(track: otio.schema.Track) -> list[tuple[otio.opentime.RationalTime, otio.schema.Marker]]:
