@@ -59,8 +59,10 @@ _NOTE_LENGTH = 220
 class Row:
     """One corpus file: what it is, whether it was read, and what was found in it.
 
-    ``result`` is ``ok`` or ``refused``; ``notes`` is the refusal's reason, or
-    what the reader repaired or noticed. Counts are ``None`` when refused.
+    ``producer`` is the corpus ``INDEX.md``'s "produced by", or what the file
+    says of itself (an AAF's identification list). ``result`` is ``ok`` or
+    ``refused``; ``notes`` is the refusal's reason, or what the reader
+    repaired or noticed. Counts are ``None`` when refused.
     """
 
     file: str
@@ -98,12 +100,32 @@ def row_for(path: Path, corpus: Path, producers: dict[str, str], read: Callable[
     except OtioToolsError as exc:
         by_suffix = format_for_suffix(path.suffix)
         return Row(relative, by_suffix.name if by_suffix else "?", producer, "refused", _reason(exc, relative, corpus))
+    producer = producer or _producer_in_file(path, fmt)
     rate = edl_rate_for(path) if fmt == "edl" else None
     try:
         loaded = read(path, rate=rate)
     except OtioToolsError as exc:
         return Row(relative, fmt, producer, "refused", _reason(exc, relative, corpus))
     return _read_row(relative, producer, loaded, corpus)
+
+
+def _producer_in_file(path: Path, fmt: str) -> str:
+    """Who wrote *path*, where the file says so itself (an AAF's identification list)."""
+    if fmt != "aaf":
+        return ""
+    import aaf2
+
+    try:
+        with aaf2.open(str(path), "r") as f:
+            names = [
+                " ".join(str(i[key].value) for key in ("CompanyName", "ProductName", "ProductVersionString")
+                         if key in i and i[key].value)
+                for i in f.header["IdentificationList"].value
+            ]
+    except Exception:  # a damaged AAF: the row says why it was refused
+        return ""
+    joined = "; ".join(dict.fromkeys(name for name in names if name))
+    return f"{joined} (AAF IdentificationList)" if joined else ""
 
 
 def _read_row(relative: str, producer: str, loaded: TimelineFile, corpus: Path) -> Row:

@@ -157,3 +157,11 @@ def test_rows_of_a_small_corpus(tmp_path):
 
 def test_producers_without_an_index_are_unknown(tmp_path):
     assert producers_from_index(tmp_path) == {}
+
+
+@pytest.mark.corpus
+def test_producer_from_the_file_where_the_index_has_none(corpus, tmp_path):
+    (tmp_path / "aaf").mkdir()
+    (tmp_path / "aaf" / "one.aaf").write_bytes((corpus / "aaf" / "one_marker.aaf").read_bytes())
+    (row,) = conformance_rows(tmp_path, read=read_corpus_file)
+    assert row.producer == "Avid Technology, Inc. Avid Media Composer 18.9.0.49510 Unknown version (AAF IdentificationList)"
