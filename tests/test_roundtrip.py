@@ -69,7 +69,6 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/subclip_sourceclip_references_compositionmob_with_mastermob.aaf": _AAF_SUBCLIP,
     "aaf/test_file_01.aaf": ("PointList", "a transition without Avid's PointList (dissolve curve) in its "
                                           "metadata: the AAF writer requires one"),
-    "aaf/test_muted_clip.aaf": ("enabled", "a muted clip: the AAF writer writes it enabled"),
     "aaf/time_warp_test.avid_media_composer.aaf": _AAF_SPEED,
     "fcp7xml/kdenlive_example_from_fcp.xml": ("SMPTE timecode does not support this rate",
                                               "file timecodes at 14, 29 and 59 fps: the FCP7 writer writes "

@@ -192,10 +192,19 @@ def test_a_marker_added_to_an_aaf_is_written_where_avid_keeps_it(tmp_path):
 
 
 @pytest.mark.corpus
-def test_an_aaf_clip_the_writer_cannot_mute_is_refused_naming_it(tmp_path):
+def test_a_clip_disabled_in_an_aaf_is_written_muted(tmp_path):
     loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "simple.aaf"))
     loaded.timeline.tracks[0][1].enabled = False
+    write_timeline(loaded.document, tmp_path / "out.aaf")
+    back = read_timeline(tmp_path / "out.aaf").timeline.tracks[0]
+    assert [item.enabled for item in back][:3] == [True, False, True]
+
+
+@pytest.mark.corpus
+def test_a_speed_effect_the_aaf_writer_drops_is_refused_naming_it(tmp_path):
+    loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "simple.aaf"))
+    loaded.timeline.tracks[0][1].effects.append(otio.schema.LinearTimeWarp(time_scalar=2.0))
     with pytest.raises(TimelineWriteError, match=r"out\.aaf: the written aaf file differs from the timeline: "
-                                                 r"timeline\.tracks\[0\]\.children\[1 '.*'\]\.enabled: False became True"):
+                                                 r"timeline\.tracks\[0\]\.children\[1 '.*'\]\.effects: 1 entries became 0"):
         write_timeline(loaded.document, tmp_path / "out.aaf")
     assert _listing(tmp_path) == []

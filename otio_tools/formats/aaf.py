@@ -2,9 +2,9 @@
 
 The stock writer (otio-aaf-adapter 2.0) writes a composition of video and
 audio tracks of clips, gaps and dissolves; :func:`write_to_file` adds the
-clip markers it leaves out. What is still not written (sequence markers,
-speed and other Avid effects, muted clips, data tracks, nested compositions,
-collections of several timelines) makes the written file differ from the
+clip markers and mutes the disabled clips it leaves out. What is still not
+written (sequence markers, speed and other Avid effects, data tracks, nested
+compositions, collections of several timelines) makes the written file differ from the
 timeline, and a verified write (``write_timeline``) refuses it naming the
 first difference; those are not projected away here, because an AAF without
 them is not the same edit.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 
+import aaf2
 import opentimelineio as otio
 
 from otio_tools.compare import nodes
@@ -77,8 +78,9 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
     """Write *document* as AAF at *path* with the stock writer, then add its markers as Avid does.
 
     The stock writer takes one timeline only, requires media ranges at the
-    sequence's rate (:func:`_with_media_at_sequence_rate` gives it them) and
-    writes no markers. Each
+    sequence's rate (:func:`_with_media_at_sequence_rate` gives it them),
+    writes no markers and plays every clip. A disabled clip is muted as Avid
+    mutes it: a ``Selector`` that selects a ``Filler`` over the clip. Each
     track's clip and gap markers are added the way Media Composer writes them:
     one event slot per marked track, holding a ``DescriptiveMarker`` per marker
     that names the track it describes (``DescribedSlots``,
@@ -96,8 +98,9 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
     # The stock writer writes the tracks that hold something, in order.
     written = [track for track in document.tracks if len(track)]
     markers = [_track_markers(track) for track in written]
-    if any(markers):
-        _add_marker_slots(path, written, markers)
+    muted = any(not getattr(item, "enabled", True) for track in written for item in track)
+    if any(markers) or muted:
+        _mend_written_file(path, written, markers)
 
 
 def _with_media_at_sequence_rate(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
@@ -135,14 +138,15 @@ def _track_markers(track: otio.schema.Track) -> list[tuple[otio.opentime.Rationa
     return found
 
 
-def _add_marker_slots(path: str, tracks: list, markers: list) -> None:
-    import aaf2
-
+def _mend_written_file(path: str, tracks: list, markers: list) -> None:
+    """Add *markers* (per written track) and mute disabled clips in the AAF the stock writer wrote."""
     with aaf2.open(path, "rw") as f:
         mob = next(iter(f.content.toplevel()))
         slots = [slot for slot in mob.slots if slot.media_kind in ("Picture", "Sound")]
         if [s.media_kind for s in slots] != [_MEDIA_KIND[t.kind] for t in tracks]:
             return  # not the layout expected: the written file is verified and refused instead
+        for slot, track in zip(slots, tracks):
+            _mute_disabled(f, slot, track)
         numbers: dict[str, int] = {}
         for slot in slots:
             numbers[slot.media_kind] = numbers.get(slot.media_kind, 0) + 1
@@ -153,6 +157,30 @@ def _add_marker_slots(path: str, tracks: list, markers: list) -> None:
             if found:
                 slot_id += 1
                 mob.slots.append(_event_slot(f, slot, slot_id, found))
+
+
+def _mute_disabled(f, slot, track: otio.schema.Track) -> None:
+    """Put each disabled clip of *track* in a Selector whose selected segment is empty, as Avid mutes it."""
+    sequence = slot.segment
+    if not isinstance(sequence, aaf2.components.Sequence):
+        sequence = sequence.segments[0]  # audio: the writer's pan OperationGroup holds the sequence
+    components = list(sequence.components)
+    muted = [
+        not getattr(item, "enabled", True) and isinstance(component, aaf2.components.SourceClip)
+        for item, component in zip(track, components)
+    ]
+    if len(components) != len(track) or not any(muted):
+        return  # nothing to mute, or not one component per item: verification names what differs
+    sequence["Components"].value = []  # detach them all, to attach the muted ones to their selectors
+    mended = []
+    for component, mute in zip(components, muted):
+        if mute:
+            selector = f.create.Selector(media_kind=component.media_kind)
+            selector["Selected"].value = f.create.Filler(component.media_kind, component.length)
+            selector["Alternates"].value = [component]
+            component = selector
+        mended.append(component)
+    sequence["Components"].value = mended
 
 
 def _event_slot(f, described_slot, slot_id: int, found: list):
