@@ -113,7 +113,7 @@ def _with_media_at_sequence_rate(timeline: otio.schema.Timeline) -> otio.schema.
 
     def elsewhere(clip: otio.schema.Clip) -> bool:
         available = clip.media_reference.available_range
-        return available is not None and rate not in (available.start_time.rate, available.duration.rate)
+        return available is not None and (available.start_time.rate, available.duration.rate) != (rate, rate)
 
     if not any(elsewhere(clip) for clip in timeline.find_clips()):
         return timeline
