@@ -90,8 +90,8 @@ def read_timeline(
         ) from exc
     except Exception as exc:  # adapters raise anything from KeyError to XML errors
         raise TimelineReadError(
-            f"{path}: not a valid {fmt.description} file{_place(exc)}: {_reason(exc)}; "
-            "export it again from the NLE, or pass --format if the suffix is wrong"
+            f"{path}: not a valid {fmt.description} file{_place(exc) or _quoted_line(exc, path)}: "
+            f"{_reason(exc)}; export it again from the NLE, or pass --format if the suffix is wrong"
         ) from exc
     notes.extend(_said_notes(fmt, said))
     timeline = timeline_of(document, path, notes)
@@ -281,12 +281,30 @@ def _has_duration(item) -> bool:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = text if len(text) <= 160 else text[:159] + "…"
     if isinstance(exc, ElementTree.ParseError):
         return f"malformed XML ({_XML_POSITION.sub('', text)})"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 _XML_POSITION = re.compile(r":? line \d+, column \d+$")
+
+
+# Adapters that quote the line they failed on (the ALE reader) instead of numbering it.
+_QUOTED_LINE = re.compile(r"(?:line|row): (.+)")
+
+
+def _quoted_line(exc: BaseException, path: str) -> str:
+    """``" at line N"`` for an error that quotes a whole line of the file at *path*, else ``""``."""
+    match = _QUOTED_LINE.search(str(exc).split("\n")[0])
+    if not match or os.path.isdir(path):
+        return ""
+    quoted = match.group(1).rstrip("\r")
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.rstrip("\r\n") == quoted:
+                return f" at line {number}"
+    return ""
 
 
 def _place(exc: BaseException) -> str:

@@ -94,6 +94,10 @@ CASES = [
      lambda: otio.adapters.write_to_string(otio.schema.Clip(name="c"), adapter_name="otio_json").encode(), [],
      ["cut.otio", "holds a Clip, not a timeline"]),
     ("edl-without-rate", "cut.edl", EDL.encode(), [], ["cut.edl", "no frame rate", "pass --rate"]),
+    ("ale-row-too-long", "cut.ale",
+     b"Heading\nFIELD_DELIM\tTABS\nFPS\t24\n\nColumn\nName\tStart\tEnd\n\nData\n"
+     b"a\t01:00:00:00\t01:00:01:00\nc\t1\t2\t3\t4\n", [],
+     ["cut.ale", "Avid Log Exchange", "at line 10", "Too many values on row", "export it again"]),
     ("unknown-format-name", "cut.otio", lambda: _otio_text().encode(), ["--format", "avi"],
      ["unknown format 'avi'", "choose one of", "otio, otioz"]),
     ("missing-file", None, None, [], ["nowhere.otio", "no such file", "check the path"]),
