@@ -288,6 +288,7 @@ def _reason(exc: BaseException) -> str:
 
 
 _XML_POSITION = re.compile(r":? line \d+, column \d+$")
+_OTIO_POSITION = re.compile(r"(?:\(line (?P<line>\d+), column (?P<column>\d+)\)|near line (?P<near>\d+))")
 
 
 # Adapters that quote the line they failed on (the ALE reader) instead of numbering it.
@@ -319,6 +320,10 @@ def _place(exc: BaseException) -> str:
         return f" at line {exc.lineno}, column {exc.colno}"
     if isinstance(exc, zipfile.BadZipFile):
         return " (its zip archive is damaged)"
+    match = _OTIO_POSITION.search(str(exc))  # OTIO's JSON reader ends its messages with the place
+    if match:
+        line, column = match.group("line") or match.group("near"), match.group("column")
+        return f" at line {line}" + (f", column {column}" if column else "")
     return ""
 
 
