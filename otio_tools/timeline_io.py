@@ -281,6 +281,7 @@ def _has_duration(item) -> bool:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = _OTIO_POSITION.sub("", text).rstrip(" :")  # the place is said before the reason
     text = text if len(text) <= 160 else text[:159] + "…"
     if isinstance(exc, ElementTree.ParseError):
         return f"malformed XML ({_XML_POSITION.sub('', text)})"
