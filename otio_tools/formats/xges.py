@@ -15,7 +15,7 @@ _RENAMED = re.compile(r"_\d+$")
 
 
 def carried_facts(facts: dict) -> dict:
-    """What an xges round trip keeps: everything but the timeline's name and repeated clip names.
+    """What an xges round trip keeps: everything but names GES does not have or keep.
 
     =============================  ===============================================
     not carried                    why
@@ -23,6 +23,7 @@ def carried_facts(facts: dict) -> dict:
     timeline ``name``              a GES project has none: the reader leaves it
                                    empty, and what is written reads back as the
                                    stack's name (``tracks``)
+    track ``name``                 GES layers have no name
     a ``_N`` suffix on clip        GES clip names are unique in a project; the
     names                          writer renames a repeated name ``NAME_1``...
     the ``name`` field of a        it mirrors the clip's or nested timeline's
@@ -32,6 +33,8 @@ def carried_facts(facts: dict) -> dict:
     out = copy.deepcopy(facts)
     out.pop("name", None)
     for node in nodes(out):
+        if node["type"] == "Track":
+            node.pop("name", None)
         if node["type"] == "Clip":
             node["name"] = _RENAMED.sub("", node["name"])
         _drop_structure_names(node.get("metadata", {}).get("XGES"))
