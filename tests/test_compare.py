@@ -142,8 +142,11 @@ PROJECTIONS = [
                               "children": [{k: v for k, v in _clip_facts(metadata={"ALE": {"Tape": "A001"}}).items()
                                             if k != "markers"}]}]},
                  id="ale-drops-empty-cells-name-and-markers"),
-    pytest.param("xges", _facts(_clip_facts(name="shot_1")), {k: v for k, v in _facts(_clip_facts(name="shot")).items()
-                                                             if k != "name"}, id="xges-renamed-repeats"),
+    pytest.param("xges", _facts(_clip_facts(name="shot_1")),
+                 {**{k: v for k, v in _facts().items() if k not in ("name", "tracks")},
+                  "tracks": [{**{k: v for k, v in _facts()["tracks"][0].items() if k != "name"},
+                              "children": [_clip_facts(name="shot")]}]},
+                 id="xges-renamed-repeats-and-unnamed-layers"),
 ]
 
 
