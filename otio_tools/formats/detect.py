@@ -79,7 +79,7 @@ def _format_from_content(path: str, head: bytes) -> str | None:
         match = _XML_ROOT.search(text)
         if match is None or match.group(1) in _XML_ROOTS:
             return _XML_ROOTS.get(match.group(1)) if match else None
-        line = text[: match.start()].count(b"\n") + head[: len(head) - len(text)].count(b"\n") + 1
+        line = head[: len(head) - len(text) + match.start()].count(b"\n") + 1
         root = match.group(1).decode("ascii", "replace")
         raise UnknownFormatError(
             f"{path}: an XML document whose root element is <{root}> (line {line}) holds no "
