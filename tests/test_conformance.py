@@ -58,12 +58,42 @@ def rows(corpus):
     return conformance_rows(corpus, read=read_corpus_file)
 
 
+def _comparable(markdown: str) -> list[str]:
+    """The table's lines, with the notes of files that read left out.
+
+    What readers note about a file they read (the repairs they made) is
+    worded by each reader and may be reworded; whether each file reads, what
+    is in it and why a file is refused may not change unnoticed.
+    """
+    out = []
+    for line in markdown.splitlines():
+        cells = line.split(" | ")
+        if len(cells) == 10 and cells[3] == "ok":
+            line = " | ".join(cells[:9])
+        out.append(line)
+    return out
+
+
 @pytest.mark.corpus
 def test_committed_table_is_what_the_code_reads_now(rows):
-    expected = TABLE.read_text(encoding="utf-8")
-    got = conformance_markdown(rows)
-    diff = "\n".join(difflib.unified_diff(expected.splitlines(), got.splitlines(), "committed", "now", lineterm=""))
+    expected = _comparable(TABLE.read_text(encoding="utf-8"))
+    got = _comparable(conformance_markdown(rows))
+    diff = "\n".join(difflib.unified_diff(expected, got, "committed", "now", lineterm=""))
     assert got == expected, f"docs/conformance.md is out of date; run `{REGENERATE}`:\n{diff[:4000]}"
+
+
+@pytest.mark.parametrize(
+    "line, comparable",
+    [
+        pytest.param("| a.edl | edl | Avid | ok | 1/0 | 3 | 0 | 0 | 24 | decoded as gbk |",
+                     "| a.edl | edl | Avid | ok | 1/0 | 3 | 0 | 0 | 24", id="ok-row-without-notes"),
+        pytest.param("| b.edl | edl | Avid | refused | – | – | – | – | – | line 3: no rate |",
+                     "| b.edl | edl | Avid | refused | – | – | – | – | – | line 3: no rate |", id="refusal-kept"),
+        pytest.param("**145 of 147 files read (98.6%)**", "**145 of 147 files read (98.6%)**", id="summary-kept"),
+    ],
+)
+def test_what_the_committed_table_is_compared_on(line, comparable):
+    assert _comparable(line) == [comparable]
 
 
 @pytest.mark.corpus
