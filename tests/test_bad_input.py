@@ -240,15 +240,8 @@ def _mutated(draw, data: bytes) -> bytes:
     return bytes(out)
 
 
-@pytest.mark.corpus
-@pytest.mark.parametrize("seed", FUZZ_SEEDS)
-def test_mutated_corpus_files_raise_only_otio_tools_errors(seed, tmp_path_factory):
-    source = SHARED / "corpus" / "timelines" / seed
-    if not source.is_file():
-        pytest.skip(f"shared corpus not found at {source}")
-    data = source.read_bytes()
-    folder = tmp_path_factory.mktemp("fuzz")
-    target = folder / f"mutated{source.suffix}"
+def _fuzz_reading(data: bytes, target: Path) -> None:
+    """Read mutations of *data* written to *target*: an ``OtioToolsError`` of one line, or a timeline."""
 
     @settings(max_examples=25, deadline=5000, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -267,6 +260,22 @@ def test_mutated_corpus_files_raise_only_otio_tools_errors(seed, tmp_path_factor
                 assert timeline_facts(loaded.timeline)["type"] == "Timeline"
 
     read_mutated()
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("seed", FUZZ_SEEDS)
+def test_mutated_corpus_files_raise_only_otio_tools_errors(seed, tmp_path_factory):
+    source = SHARED / "corpus" / "timelines" / seed
+    if not source.is_file():
+        pytest.skip(f"shared corpus not found at {source}")
+    folder = tmp_path_factory.mktemp("fuzz")
+    _fuzz_reading(source.read_bytes(), folder / f"mutated{source.suffix}")
+
+
+def test_mutated_otioz_bundles_raise_only_otio_tools_errors(tmp_path):
+    bundle = tmp_path / "cut.otioz"
+    write_timeline(_timeline(), bundle)
+    _fuzz_reading(bundle.read_bytes(), tmp_path / "mutated.otioz")
 
 
 _ODD_NUMBERS = ["0", "-1", "-0.5", "1e-300", "1e300", "123456789012", "NaN", "Infinity", "-Infinity"]
