@@ -34,6 +34,9 @@ def carried_facts(facts: dict) -> dict:
                                      range and leaves unused columns out
     timeline ``name``                an ALE names no timeline
     markers                          an ALE is a clip list: it has no markers
+    ``metadata["ALE"]`` on an        the reader's own bookkeeping, on objects that
+    object that had none             had no ``ALE`` metadata when written (see
+                                     ``compare.format_differences``)
     ===============================  ==============================================
     """
     out = copy.deepcopy(facts)

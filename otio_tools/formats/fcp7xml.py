@@ -56,6 +56,9 @@ def carried_facts(facts: dict) -> dict:
                                          marker reads back ``RED``
     a marker's ``metadata["fcp_xml"]``   it mirrors ``Marker.comment``, which is
     ``["comment"]``                      compared instead
+    ``metadata["fcp_xml"]`` on an        the reader's own bookkeeping, on objects that
+    object that had none                 had no ``fcp_xml`` metadata when written (see
+                                         ``compare.format_differences``)
     ===================================  ==========================================
     """
     out = copy.deepcopy(facts)

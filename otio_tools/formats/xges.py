@@ -28,6 +28,9 @@ def carried_facts(facts: dict) -> dict:
     names                          writer renames a repeated name ``NAME_1``...
     the ``name`` field of a        it mirrors the clip's or nested timeline's
     ``metadata["XGES"]`` structure name, which the writer sets (see above)
+    ``metadata["XGES"]`` on an     the reader's own bookkeeping, on objects that
+    object that had none           had no ``XGES`` metadata when written (see
+                                   ``compare.format_differences``)
     =============================  ===============================================
     """
     out = copy.deepcopy(facts)
