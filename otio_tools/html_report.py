@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import json
-from typing import Any, Mapping, Sequence
+from typing import Sequence
 
 import cv2
 import numpy as np

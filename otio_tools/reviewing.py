@@ -18,8 +18,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from fractions import Fraction
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -29,7 +28,7 @@ from otio_tools.findings import Finding, Severity
 from otio_tools.relink import MediaLink, Relinker
 from otio_tools.timeline_io import TimelineFile, read_timeline
 
-__all__ = ["ReviewResult", "ShotMedia", "review_timeline", "REPORT_VERSION"]
+__all__ = ["ReviewResult", "ShotMedia", "review_timeline", "default_frame_source", "REPORT_VERSION"]
 
 log = logging.getLogger(__name__)
 
@@ -217,11 +216,15 @@ def _default_cache_dir() -> str:
     return os.path.join(base, "otio-tools")
 
 
-def _frame_source(settings, use_cache: bool, cache_dir: str | None):
-    """The default frame source: the PyAV decoder at the analysis size, behind the disk cache."""
+def default_frame_source(long_side: int, use_cache: bool = True, cache_dir: str | None = None):
+    """The review's frame source: the PyAV decoder at *long_side*, behind the disk cache unless not *use_cache*.
+
+    Returns (source, decoder, cache): read through *source*, count work on
+    *decoder*, close *cache* (None without one) when done.
+    """
     from otio_tools.frames import CachedFrameSource, FrameCache, PyAVFrameSource
 
-    decoder = PyAVFrameSource(long_side=settings.long_side)
+    decoder = PyAVFrameSource(long_side=long_side)
     if not use_cache:
         return decoder, decoder, None
     cache = FrameCache(cache_dir or _default_cache_dir())
@@ -287,7 +290,7 @@ _SETTINGS_GROUP = {"flash_frame": "interruption", "black_frames": "interruption"
 
 
 def _review_file_in_worker(work: _FileWork, settings, use_cache: bool, cache_dir: str | None):
-    source, decoder, cache = _frame_source(settings, use_cache, cache_dir)
+    source, decoder, cache = default_frame_source(settings.long_side, use_cache, cache_dir)
     try:
         outcome = _review_file(work, settings, source)
     finally:
@@ -377,7 +380,7 @@ def review_timeline(
         cache = None
         decoder = source
         if source is None:
-            source, decoder, cache = _frame_source(settings, use_cache, cache_dir)
+            source, decoder, cache = default_frame_source(settings.long_side, use_cache, cache_dir)
         try:
             for n, file_work in enumerate(work, 1):
                 collect(n, file_work, _review_file(file_work, settings, source))

@@ -17,7 +17,6 @@ in the figures and the ``.ccc``/``.cdl`` files.
 
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
 import numpy as np
@@ -31,15 +30,11 @@ __all__ = ["analysis_frame_source", "cdl_fits", "timeline_with_cdls", "timeline_
 
 
 def analysis_frame_source(long_side: int, cache_dir: str | None, use_cache: bool = True):
-    """The review's default frame source (PyAV at *long_side*, behind the frame cache) and the cache to close."""
-    from otio_tools.frames import CachedFrameSource, FrameCache, PyAVFrameSource
+    """The review's default frame source at *long_side*, and the cache to close (None without one)."""
+    from otio_tools.reviewing import default_frame_source
 
-    decoder = PyAVFrameSource(long_side=long_side)
-    if not use_cache:
-        return decoder, None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    cache = FrameCache(cache_dir or os.path.join(base, "otio-tools"))
-    return CachedFrameSource(decoder, cache), cache
+    source, _, cache = default_frame_source(long_side, use_cache, cache_dir)
+    return source, cache
 
 
 def _frames(source, item, offsets: Sequence[int]) -> np.ndarray:
