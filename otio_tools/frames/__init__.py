@@ -10,7 +10,16 @@ from otio_tools.frames.cache import CachedFrameSource, FrameCache, media_identit
 from otio_tools.frames.colour import DEFAULT_LONG_SIDE, analysis_size
 from otio_tools.frames.decoder import DecodeStats, PyAVFrameSource
 from otio_tools.frames.index import FrameIndex, frame_index
-from otio_tools.frames.plan import FilePlan, FrameRequest, ReadPlan, frames_for_plan, read_plan, read_runs
+from otio_tools.frames.plan import (
+    FilePlan,
+    FrameRequest,
+    ReadPlan,
+    RequestFrames,
+    arrays_for_plan,
+    frames_for_plan,
+    read_plan,
+    read_runs,
+)
 from otio_tools.frames.probe import MediaInfo, probe_media
 from otio_tools.frames.source import Frame, FrameSource, InMemoryFrameSource, Undecodable
 
@@ -28,8 +37,10 @@ __all__ = [
     "MediaInfo",
     "PyAVFrameSource",
     "ReadPlan",
+    "RequestFrames",
     "Undecodable",
     "analysis_size",
+    "arrays_for_plan",
     "frame_index",
     "frames_for_plan",
     "media_identity",

@@ -21,7 +21,17 @@ import numpy as np
 from otio_tools.errors import MediaError
 from otio_tools.frames.source import Frame, FrameSource, Undecodable
 
-__all__ = ["FrameRequest", "FilePlan", "ReadPlan", "read_plan", "read_runs", "frames_for_plan", "DEFAULT_SEEK_COST"]
+__all__ = [
+    "DEFAULT_SEEK_COST",
+    "FilePlan",
+    "FrameRequest",
+    "ReadPlan",
+    "RequestFrames",
+    "arrays_for_plan",
+    "frames_for_plan",
+    "read_plan",
+    "read_runs",
+]
 
 # A seek flushes the decoder and restarts it (with frame threads, a pipeline
 # refill): measured to cost about as much as decoding this many frames.
@@ -61,11 +71,12 @@ class FrameRequest:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class FilePlan:
-    """The frames to read from one file (ascending, unique) and, per frame, the ids of the requests that want it."""
+    """The frames to read from one file (ascending, unique), who wants each, and the requests on this file."""
 
     media: str
     frames: np.ndarray
     wanted_by: dict[int, tuple[str, ...]]
+    requests: tuple[FrameRequest, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -83,14 +94,17 @@ class ReadPlan:
 def read_plan(requests: Iterable[FrameRequest]) -> ReadPlan:
     """Merge requests into one ascending, duplicate-free frame list per file."""
     wanted: dict[str, dict[int, list[str]]] = {}
+    by_file: dict[str, list[FrameRequest]] = {}
     for request in requests:
+        by_file.setdefault(request.media, []).append(request)
         per_frame = wanted.setdefault(request.media, {})
         for frame in request.frames:
             per_frame.setdefault(int(frame), []).append(request.id)
     files = []
     for media, per_frame in wanted.items():
         frames = np.array(sorted(per_frame), dtype=np.int64)
-        files.append(FilePlan(media, frames, {f: tuple(dict.fromkeys(ids)) for f, ids in per_frame.items()}))
+        ids = {f: tuple(dict.fromkeys(i)) for f, i in per_frame.items()}
+        files.append(FilePlan(media, frames, ids, tuple(by_file[media])))
     return ReadPlan(tuple(files))
 
 
@@ -138,3 +152,51 @@ def frames_for_plan(plan: ReadPlan, source: FrameSource) -> Iterator[Frame | Und
 
 def _ids_of(file_plan: FilePlan, frames: Iterable[int]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for f in frames for i in file_plan.wanted_by.get(f, ())))
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RequestFrames:
+    """All frames of one request: ``images`` is ``[n, h, w, 3]`` uint8 for ``numbers``; ``undecodable`` lists the rest."""
+
+    request: FrameRequest
+    numbers: tuple[int, ...]
+    images: np.ndarray
+    undecodable: tuple[int, ...]
+
+
+def arrays_for_plan(plan: ReadPlan, source: FrameSource) -> Iterator[RequestFrames]:
+    """Like :func:`frames_for_plan`, but one stacked array per request, yielded as soon as its last frame is read.
+
+    Only requests still open hold frames, so memory follows the longest
+    request, not the timeline. A request with no decodable frame gets an
+    empty ``(0, 0, 0, 3)`` array; a request for no frames is not yielded.
+    """
+    files = {f.media: f for f in plan.files}
+    open_requests: dict[str, tuple[FrameRequest, set[int], dict[int, np.ndarray], list[int]]] = {}
+    started: set[str] = set()
+    for item in frames_for_plan(plan, source):
+        if item.media not in started:
+            started.add(item.media)
+            for request in files[item.media].requests:
+                open_requests.setdefault(request.id, (request, set(int(f) for f in request.frames), {}, []))
+        numbers = (item.number,) if isinstance(item, Frame) else item.frames
+        for request_id in item.requests:
+            if request_id not in open_requests:
+                continue
+            request, remaining, images, failed = open_requests[request_id]
+            for number in numbers:
+                if number in remaining:
+                    remaining.discard(number)
+                    if isinstance(item, Frame):
+                        images[number] = item.image
+                    else:
+                        failed.append(number)
+            if not remaining:
+                del open_requests[request_id]
+                yield _request_frames(request, images, failed)
+
+
+def _request_frames(request: FrameRequest, images: dict[int, np.ndarray], failed: list[int]) -> RequestFrames:
+    numbers = tuple(sorted(images))
+    stack = np.stack([images[n] for n in numbers]) if numbers else np.zeros((0, 0, 0, 3), np.uint8)
+    return RequestFrames(request, numbers, stack, tuple(sorted(failed)))

@@ -78,3 +78,21 @@ def test_frames_for_plan_streams_each_frame_once_and_reports_missing_media():
     failures = {(i.media, i.frames, i.requests) for i in items if isinstance(i, Undecodable)}
     assert failures == {("a.mov", (100,), ("tail",)), ("lost.mov", (1, 2), ("gone",))}
     assert source.frames_decoded == 5
+
+
+def test_arrays_for_plan_yields_each_request_when_complete():
+    clip = np.zeros((50, 9, 16, 3), np.uint8)
+    clip[..., 0] = np.arange(50)[:, None, None]
+    source = InMemoryFrameSource({"a.mov": clip, "b.mov": clip[:10]})
+    requests = [
+        FrameRequest("shot", "a.mov", range(10, 40, 10)),
+        FrameRequest("out", "a.mov", (38, 39)),
+        FrameRequest("in", "b.mov", (8, 9, 10)),
+        FrameRequest("lost", "c.mov", (0,)),
+    ]
+    results = {r.request.id: r for r in arrays_for_plan(read_plan(requests), source)}
+    assert set(results) == {"shot", "out", "in", "lost"}
+    assert results["shot"].numbers == (10, 20, 30) and results["shot"].images[:, 0, 0, 0].tolist() == [10, 20, 30]
+    assert results["out"].images.shape == (2, 9, 16, 3)
+    assert results["in"].numbers == (8, 9) and results["in"].undecodable == (10,)
+    assert results["lost"].images.shape[0] == 0 and results["lost"].undecodable == (0,)

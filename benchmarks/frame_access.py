@@ -1,0 +1,195 @@
+"""Benchmark: frames decoded, wall time and peak RSS of our frame access against PySceneDetect and the decode floor.
+
+Generates (once, cached) a long edit over 1080p H.264 clips: ``--cuts`` cuts
+between ``--cuts + 1`` clips totalling ``--minutes`` of media, each clip used
+for a random 30-50 % of its length. Then, in this one invocation, runs each
+configuration in its own child process (so each has its own peak RSS):
+
+  a  cut windows: ``--window`` frames each side of every cut, read through a read plan
+  b  cut windows plus every ``--stride``-th frame of each shot's used range
+  c  PySceneDetect ContentDetector over every clip (its default OpenCV backend)
+  d  decode floor: the same PyAV decoder, decoding as many frames as b needs
+     from each file and nothing else (a linear run from the file's start,
+     converted to the same analysis size)
+
+and prints the figures and the ratios c/a, c/b and b/d.
+
+Run:  python benchmarks/frame_access.py                 (30 min, 300 cuts)
+      python benchmarks/frame_access.py --minutes 3 --cuts 30   (quick)
+Needs scenedetect (the ``bench`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_media import ShotSpec, ensure_media, shot_specs  # noqa: E402
+
+from otio_tools.frames import Frame, FrameRequest, PyAVFrameSource, frames_for_plan, read_plan  # noqa: E402
+from otio_tools.frames.colour import DEFAULT_LONG_SIDE  # noqa: E402
+
+
+def cut_requests(shots: list[ShotSpec], window: int) -> list[FrameRequest]:
+    """``window`` frames each side of each cut between consecutive shots."""
+    requests = []
+    for i, (out_shot, in_shot) in enumerate(zip(shots, shots[1:])):
+        requests.append(FrameRequest.span(f"cut{i}-out", str(out_shot.path), out_shot.end - window, out_shot.end, purpose="cut"))
+        requests.append(FrameRequest.span(f"cut{i}-in", str(in_shot.path), in_shot.start, in_shot.start + window, purpose="cut"))
+    return requests
+
+
+def shot_requests(shots: list[ShotSpec], stride: int) -> list[FrameRequest]:
+    """Each shot's used range at ``stride``."""
+    return [FrameRequest.span(f"shot{i}", str(s.path), s.start, s.end, stride, purpose="shot") for i, s in enumerate(shots)]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_plan(requests: list[FrameRequest], long_side: int) -> dict:
+    """Read a plan with the PyAV source; touch every frame as an analyser would."""
+    source = PyAVFrameSource(long_side=long_side)
+    plan = read_plan(requests)
+    start = time.perf_counter()
+    delivered = undecodable = 0
+    checksum = 0.0
+    for item in frames_for_plan(plan, source):
+        if isinstance(item, Frame):
+            delivered += 1
+            checksum += float(item.image[::8, ::8].mean())
+        else:
+            undecodable += len(item.frames)
+    return {
+        "wall_s": time.perf_counter() - start,
+        "frames_decoded": source.stats.frames_decoded,
+        "frames_needed": plan.frame_count,
+        "frames_delivered": delivered,
+        "undecodable": undecodable,
+        "seeks": source.stats.seeks,
+    }
+
+
+def run_scenedetect(paths: list[Path]) -> dict:
+    """PySceneDetect's ContentDetector over each whole file, as its users run it."""
+    from scenedetect import ContentDetector, SceneManager, open_video
+
+    start = time.perf_counter()
+    frames = cuts = 0
+    for path in paths:
+        video = open_video(str(path))
+        manager = SceneManager()
+        manager.add_detector(ContentDetector())
+        frames += manager.detect_scenes(video)
+        cuts += max(0, len(manager.get_scene_list()) - 1)
+    return {"wall_s": time.perf_counter() - start, "frames_decoded": frames, "cuts_found": cuts}
+
+
+def run_floor(counts: dict[str, int], long_side: int) -> dict:
+    """Decode exactly ``counts[path]`` frames from each file (from its start) and convert them like the source does."""
+    import av
+
+    from otio_tools.frames.colour import analysis_size, matrix_name, range_name, rgb_from_av_frame
+
+    start = time.perf_counter()
+    decoded = 0
+    for path, count in counts.items():
+        with av.open(path) as container:
+            stream = container.streams.video[0]
+            stream.codec_context.thread_type = "AUTO"
+            sar = stream.sample_aspect_ratio or 1
+            done = 0
+            for frame in container.decode(stream):
+                size = analysis_size(frame.width, frame.height, sar, long_side)
+                fmt = frame.format.name
+                rgb_from_av_frame(frame, size, matrix_name(frame.colorspace, frame.height, fmt), range_name(frame.color_range, fmt), frame.rotation)
+                done += 1
+                if done >= count:
+                    break
+            decoded += done
+    return {"wall_s": time.perf_counter() - start, "frames_decoded": decoded}
+
+
+def _child(queue, name, function, args):
+    result = function(*args)
+    result["peak_rss_mb"] = _peak_rss_mb()
+    queue.put((name, result))
+
+
+def in_child(name: str, function, *args) -> dict:
+    """Run one configuration in a fresh process so that its peak RSS is its own."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child, args=(queue, name, function, args))
+    process.start()
+    _, result = queue.get()
+    process.join()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minutes", type=float, default=30.0, help="total length of the generated media (default 30)")
+    parser.add_argument("--cuts", type=int, default=300, help="cuts in the edit (default 300)")
+    parser.add_argument("--fps", type=int, default=24)
+    parser.add_argument("--gop", type=int, default=24, help="keyframe interval of the generated H.264 in frames (default 24)")
+    parser.add_argument("--window", type=int, default=4, help="frames each side of a cut (default 4)")
+    parser.add_argument("--stride", type=int, default=1, help="in-shot stride for configuration b (default 1)")
+    parser.add_argument("--long-side", type=int, default=DEFAULT_LONG_SIDE, help="analysis size in pixels")
+    parser.add_argument("--media-dir", type=Path, default=Path(tempfile.gettempdir()) / "otio-tools-bench")
+    parser.add_argument("--only", default="abcd", help="configurations to run, e.g. 'ab' (default abcd)")
+    parser.add_argument("--rss-growth", action="store_true", help="also run b on a quarter and half of the edit")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    clips = ensure_media(args.media_dir, args.minutes, args.cuts, args.fps, args.gop)
+    shots = shot_specs(clips)
+    media_frames = sum(c.frames for c in clips)
+    print(f"media: {len(clips)} clips, {media_frames} frames ({media_frames / args.fps / 60:.1f} min) of 1920x1080 H.264, "
+          f"GOP {args.gop}, in {args.media_dir} (ready in {time.perf_counter() - start:.0f} s)")
+    print(f"edit: {len(shots) - 1} cuts, {sum(s.end - s.start for s in shots)} frames used; window {args.window}, "
+          f"in-shot stride {args.stride}, analysis long side {args.long_side}")
+
+    cuts = cut_requests(shots, args.window)
+    both = cuts + shot_requests(shots, args.stride)
+    results = {}
+    if "a" in args.only:
+        results["a"] = in_child("a", run_plan, cuts, args.long_side)
+    if "b" in args.only:
+        results["b"] = in_child("b", run_plan, both, args.long_side)
+    if "c" in args.only:
+        results["c"] = in_child("c", run_scenedetect, [c.path for c in clips])
+    if "d" in args.only:
+        counts = {f.media: len(f.frames) for f in read_plan(both).files}
+        results["d"] = in_child("d", run_floor, counts, args.long_side)
+    if args.rss_growth:
+        for share in (4, 2):
+            part = shots[: len(shots) // share]
+            results[f"b/{share}"] = in_child("b", run_plan, cut_requests(part, args.window) + shot_requests(part, args.stride), args.long_side)
+
+    names = {"a": "a cut windows", "b": "b cuts + in-shot", "c": "c PySceneDetect", "d": "d decode floor",
+             "b/4": "b on 1/4 of the edit", "b/2": "b on 1/2 of the edit"}
+    print(f"{'configuration':24} {'decoded':>9} {'needed':>8} {'wall s':>8} {'peak RSS MB':>12}")
+    for key, r in results.items():
+        print(f"{names[key]:24} {r['frames_decoded']:>9} {r.get('frames_needed', ''):>8} {r['wall_s']:>8.1f} {r['peak_rss_mb']:>12.0f}")
+    for key in ("a", "b"):
+        if key in results and results[key].get("undecodable"):
+            print(f"warning: {key} reported {results[key]['undecodable']} undecodable frames")
+    ratios = [("c/a (a faster than c, target >= 20)", "c", "a"), ("c/b (b faster than c, target >= 3)", "c", "b"),
+              ("b/d (b over the floor, target <= 1.5)", "b", "d")]
+    for label, num, den in ratios:
+        if num in results and den in results:
+            print(f"{label}: {results[num]['wall_s'] / results[den]['wall_s']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
