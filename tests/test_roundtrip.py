@@ -35,7 +35,6 @@ _AAF_DATA_TRACK = ("Unsupported track kind: AAF_DataEssenceTrack",
                    "a data (marker) track: the AAF writer writes video and audio tracks only")
 _AAF_SEVERAL = ("the AAF writer writes a single timeline",
                 "two top-level compositions: the AAF writer writes one timeline")
-_AAF_SPEED = ("effects", "speed effects: the AAF writer writes no time warps")
 _AAF_SUBCLIP = ("type", "a clip of a composition (subclip): the AAF writer writes a plain clip of the media")
 WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/2997fps-DFTC.aaf": ("KeyError: 'ImageAspectRatio'", "the AAF writer cannot describe this Premiere media: "
@@ -48,10 +47,8 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/keyframed_properties.aaf": ("effects: 1 entries became 0",
                                      "Avid effects (SBlend_v2 keyframed blends): the AAF writer writes none"),
     "aaf/linear01.aaf": _AAF_RETIME,
-    "aaf/linear_speed_effects.aaf": _AAF_SPEED,
     "aaf/marker-over-transition.aaf": ("markers: 2 entries became 3", "a marker inside a dissolve comes back on "
                                                                        "the outgoing clip"),
-    "aaf/misc_speed_effects.aaf": _AAF_SPEED,
     "aaf/missing_mob.aaf": _AAF_SEVERAL,
     "aaf/multiple_markers.aaf": ("timeline.tracks[3].markers: 0 entries became 1",
                                  "a marker the reader put outside its clip's range (frame -207 of a clip "
@@ -69,7 +66,6 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/subclip_sourceclip_references_compositionmob_with_mastermob.aaf": _AAF_SUBCLIP,
     "aaf/test_file_01.aaf": ("PointList", "a transition without Avid's PointList (dissolve curve) in its "
                                           "metadata: the AAF writer requires one"),
-    "aaf/time_warp_test.avid_media_composer.aaf": _AAF_SPEED,
     "fcp7xml/kdenlive_example_from_fcp.xml": ("SMPTE timecode does not support this rate",
                                               "file timecodes at 14, 29 and 59 fps: the FCP7 writer writes "
                                               "SMPTE rates only"),

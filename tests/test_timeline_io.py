@@ -201,9 +201,23 @@ def test_a_clip_disabled_in_an_aaf_is_written_muted(tmp_path):
 
 
 @pytest.mark.corpus
-def test_a_speed_effect_the_aaf_writer_drops_is_refused_naming_it(tmp_path):
+@pytest.mark.parametrize("effect, time_scalar", [
+    pytest.param(otio.schema.LinearTimeWarp(time_scalar=2.0), 2.0, id="double-speed"),
+    pytest.param(otio.schema.LinearTimeWarp(time_scalar=0.5), 0.5, id="half-speed"),
+    pytest.param(otio.schema.FreezeFrame(), 0.0, id="freeze-frame"),
+])
+def test_a_speed_change_added_to_an_aaf_is_written_as_avid_motion_control(tmp_path, effect, time_scalar):
     loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "simple.aaf"))
-    loaded.timeline.tracks[0][1].effects.append(otio.schema.LinearTimeWarp(time_scalar=2.0))
+    loaded.timeline.tracks[0][1].effects.append(effect)
+    write_timeline(loaded.document, tmp_path / "out.aaf")
+    (warp,) = read_timeline(tmp_path / "out.aaf").timeline.tracks[0][1].effects
+    assert (type(warp), warp.name, warp.time_scalar) == (type(effect), "Motion Control", time_scalar)
+
+
+@pytest.mark.corpus
+def test_an_effect_the_aaf_writer_drops_is_refused_naming_it(tmp_path):
+    loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "simple.aaf"))
+    loaded.timeline.tracks[0][1].effects.append(otio.schema.Effect(name="Blur", effect_name="Blur"))
     with pytest.raises(TimelineWriteError, match=r"out\.aaf: the written aaf file differs from the timeline: "
                                                  r"timeline\.tracks\[0\]\.children\[1 '.*'\]\.effects: 1 entries became 0"):
         write_timeline(loaded.document, tmp_path / "out.aaf")

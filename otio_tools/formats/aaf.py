@@ -2,9 +2,9 @@
 
 The stock writer (otio-aaf-adapter 2.0) writes a composition of video and
 audio tracks of clips, gaps and dissolves; :func:`write_to_file` adds the
-clip markers and mutes the disabled clips it leaves out. What is still not
-written (sequence markers, speed and other Avid effects, data tracks, nested
-compositions, collections of several timelines) makes the written file differ from the
+clip markers, speed changes and mutes it leaves out. What is still not
+written (sequence markers, Avid effects other than a plain speed change, data
+tracks, nested compositions, collections of several timelines) makes the written file differ from the
 timeline, and a verified write (``write_timeline``) refuses it naming the
 first difference; those are not projected away here, because an AAF without
 them is not the same edit.
@@ -13,9 +13,12 @@ them is not the same edit.
 from __future__ import annotations
 
 import copy
+import fractions
+import uuid
 
 import aaf2
 import opentimelineio as otio
+from aaf2.rational import AAFRational
 
 from otio_tools.compare import nodes
 
@@ -44,6 +47,8 @@ def carried_facts(facts: dict) -> dict:
     no markers                    for it
     a marker's ``comment`` and    an Avid marker holds one text, read as its
     ``metadata``                  name, and a colour
+    a time warp's ``name``        Avid names every speed change ``Motion
+                                  Control``
     ============================  ================================================
     """
     out = copy.deepcopy(facts)
@@ -65,6 +70,8 @@ def carried_facts(facts: dict) -> dict:
         elif node["type"] == "Marker":
             node.pop("comment", None)
             node.pop("metadata", None)
+        elif node["type"] in ("LinearTimeWarp", "FreezeFrame"):
+            node.pop("name", None)
     return out
 
 
@@ -79,8 +86,8 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
 
     The stock writer takes one timeline only, requires media ranges at the
     sequence's rate (:func:`_with_media_at_sequence_rate` gives it them),
-    writes no markers and plays every clip. A disabled clip is muted as Avid
-    mutes it: a ``Selector`` that selects a ``Filler`` over the clip. Each
+    writes no markers and plays every clip at its own speed. Speed changes
+    and mutes are put in as Avid writes them (:func:`_mend_components`). Each
     track's clip and gap markers are added the way Media Composer writes them:
     one event slot per marked track, holding a ``DescriptiveMarker`` per marker
     that names the track it describes (``DescribedSlots``,
@@ -98,8 +105,10 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
     # The stock writer writes the tracks that hold something, in order.
     written = [track for track in document.tracks if len(track)]
     markers = [_track_markers(track) for track in written]
-    muted = any(not getattr(item, "enabled", True) for track in written for item in track)
-    if any(markers) or muted:
+    mended = any(
+        not getattr(item, "enabled", True) or _time_warp(item) is not None for track in written for item in track
+    )
+    if any(markers) or mended:
         _mend_written_file(path, written, markers)
 
 
@@ -139,14 +148,14 @@ def _track_markers(track: otio.schema.Track) -> list[tuple[otio.opentime.Rationa
 
 
 def _mend_written_file(path: str, tracks: list, markers: list) -> None:
-    """Add *markers* (per written track) and mute disabled clips in the AAF the stock writer wrote."""
+    """Add *markers* (per written track), speeds and mutes to the AAF the stock writer wrote."""
     with aaf2.open(path, "rw") as f:
         mob = next(iter(f.content.toplevel()))
         slots = [slot for slot in mob.slots if slot.media_kind in ("Picture", "Sound")]
         if [s.media_kind for s in slots] != [_MEDIA_KIND[t.kind] for t in tracks]:
             return  # not the layout expected: the written file is verified and refused instead
         for slot, track in zip(slots, tracks):
-            _mute_disabled(f, slot, track)
+            _mend_components(f, slot, track)
         numbers: dict[str, int] = {}
         for slot in slots:
             numbers[slot.media_kind] = numbers.get(slot.media_kind, 0) + 1
@@ -159,21 +168,31 @@ def _mend_written_file(path: str, tracks: list, markers: list) -> None:
                 mob.slots.append(_event_slot(f, slot, slot_id, found))
 
 
-def _mute_disabled(f, slot, track: otio.schema.Track) -> None:
-    """Put each disabled clip of *track* in a Selector whose selected segment is empty, as Avid mutes it."""
+def _mend_components(f, slot, track: otio.schema.Track) -> None:
+    """Give *track*'s clips the speed and mute the stock writer left out, the way Avid writes them.
+
+    A clip whose only effect is a time warp becomes a ``Motion Control``
+    operation over its source clip; a disabled clip a ``Selector`` that
+    selects a ``Filler`` over it.
+    """
     sequence = slot.segment
     if not isinstance(sequence, aaf2.components.Sequence):
         sequence = sequence.segments[0]  # audio: the writer's pan OperationGroup holds the sequence
     components = list(sequence.components)
-    muted = [
-        not getattr(item, "enabled", True) and isinstance(component, aaf2.components.SourceClip)
+    if len(components) != len(track):
+        return  # not one component per item: verification names what differs
+    changes = [
+        (_time_warp(item) if slot.media_kind == "Picture" else None, not getattr(item, "enabled", True))
+        if isinstance(component, aaf2.components.SourceClip) else (None, False)
         for item, component in zip(track, components)
     ]
-    if len(components) != len(track) or not any(muted):
-        return  # nothing to mute, or not one component per item: verification names what differs
-    sequence["Components"].value = []  # detach them all, to attach the muted ones to their selectors
+    if not any(warp is not None or mute for warp, mute in changes):
+        return
+    sequence["Components"].value = []  # detach them all, to attach the mended ones inside their wrappers
     mended = []
-    for component, mute in zip(components, muted):
+    for component, (warp, mute) in zip(components, changes):
+        if warp is not None:
+            component = _motion_control(f, component, warp.time_scalar)
         if mute:
             selector = f.create.Selector(media_kind=component.media_kind)
             selector["Selected"].value = f.create.Filler(component.media_kind, component.length)
@@ -181,6 +200,90 @@ def _mute_disabled(f, slot, track: otio.schema.Track) -> None:
             component = selector
         mended.append(component)
     sequence["Components"].value = mended
+
+
+def _time_warp(item) -> otio.schema.LinearTimeWarp | None:
+    """*item*'s speed when a time warp (or freeze frame) is its only effect."""
+    effects = list(getattr(item, "effects", []))
+    if len(effects) == 1 and isinstance(effects[0], otio.schema.LinearTimeWarp):
+        return effects[0]
+    return None
+
+
+# Media Composer's definitions of a speed change ("Motion Control").
+_MOTION_CONTROL = uuid.UUID("9d2ea890-0968-11d3-8a38-0050040ef7d2")
+_SPEED_RATIO = uuid.UUID("72559a80-24d7-11d3-8a50-0050040ef7d2")
+_SPEED_OFFSET_MAP = uuid.UUID("8d56827d-847e-11d5-935a-50f857c10000")
+
+
+def _motion_control(f, source_clip, time_scalar: float):
+    """A ``Motion Control`` operation playing *source_clip* at *time_scalar* over its current length.
+
+    Its speed is stated as Avid does: ``SpeedRatio`` (record frames per
+    source frame) and the offset map ``PARAM_SPEED_OFFSET_MAP_U`` from
+    (0, 0) to (length, source frames used); the source clip is cut to the
+    source frames used (one, for a freeze frame).
+    """
+    operation, ratio, offset_map, linear = _motion_control_definitions(f)
+    length = source_clip.length
+    speed = fractions.Fraction(time_scalar).limit_denominator(100000)
+    group = f.create.OperationGroup(operation, length)
+    group["DataDefinition"].value = f.dictionary.lookup_datadef(source_clip.media_kind)
+    constant = f.create.ConstantValue()
+    constant.parameterdef = ratio
+    constant.value = AAFRational(1 / speed if speed else length)
+    varying = f.create.VaryingValue()
+    varying.parameterdef = offset_map
+    varying["Interpolation"].value = linear
+    for time, value in ((0, 0), (length, length * speed)):
+        point = f.create.ControlPoint()
+        point["EditHint"].value = "RelativeFixed"
+        point["Time"].value = AAFRational(time)
+        point.value = value
+        varying["PointList"].append(point)
+    group["Parameters"].append(constant)
+    group["Parameters"].append(varying)
+    source_clip.length = max(1, round(length * speed))
+    group.segments.append(source_clip)
+    return group
+
+
+def _motion_control_definitions(f):
+    """The operation, parameter and interpolation definitions of a speed change, registered once."""
+    dictionary = f.dictionary
+    rational = dictionary.lookup_typedef("Rational")
+    ratio = _defined(dictionary.lookup_parameterdef, _SPEED_RATIO)
+    if ratio is None:
+        ratio = f.create.ParameterDef(_SPEED_RATIO, "SpeedRatio", "", rational)
+        dictionary.register_def(ratio)
+    offset_map = _defined(dictionary.lookup_parameterdef, _SPEED_OFFSET_MAP)
+    if offset_map is None:
+        offset_map = f.create.ParameterDef(_SPEED_OFFSET_MAP, "PARAM_SPEED_OFFSET_MAP_U", "", rational)
+        dictionary.register_def(offset_map)
+    linear = _defined(dictionary.lookup_interperlationdef, "LinearInterp")
+    if linear is None:
+        linear = f.create.InterpolationDef(aaf2.misc.LinearInterp, "LinearInterp", "Linear keyframe interpolation")
+        dictionary.register_def(linear)
+    operation = _defined(dictionary.lookup_operationdef, _MOTION_CONTROL)
+    if operation is None:
+        operation = f.create.OperationDef(_MOTION_CONTROL, "Motion Control")
+        dictionary.register_def(operation)
+        operation.media_kind = "picture"
+        operation["IsTimeWarp"].value = True
+        operation["Bypass"].value = 0
+        operation["NumberInputs"].value = 1
+        operation["OperationCategory"].value = "OperationCategory_Effect"
+        operation["DataDefinition"].value = dictionary.lookup_datadef("picture")
+        operation["ParametersDefined"].extend([ratio])
+    return operation, ratio, offset_map, linear
+
+
+def _defined(lookup, key):
+    """What *lookup* finds for *key*, or None (pyaaf2 raises or returns None for an unknown one)."""
+    try:
+        return lookup(key)
+    except Exception:
+        return None
 
 
 def _event_slot(f, described_slot, slot_id: int, found: list):
