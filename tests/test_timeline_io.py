@@ -222,3 +222,16 @@ def test_an_effect_the_aaf_writer_drops_is_refused_naming_it(tmp_path):
                                                  r"timeline\.tracks\[0\]\.children\[1 '.*'\]\.effects: 1 entries became 0"):
         write_timeline(loaded.document, tmp_path / "out.aaf")
     assert _listing(tmp_path) == []
+
+
+@pytest.mark.corpus
+def test_an_aaf_dissolve_without_avid_s_definition_is_written_as_avid_s_dissolve(tmp_path):
+    loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "transitions.aaf"))
+    transition = loaded.timeline.tracks[0][1]
+    assert isinstance(transition, otio.schema.Transition)
+    transition.metadata["AAF"] = {}
+    write_timeline(loaded.document, tmp_path / "out.aaf")
+    written = read_timeline(tmp_path / "out.aaf").timeline.tracks[0][1]
+    assert (written.transition_type, written.in_offset, written.out_offset) == (
+        transition.transition_type, transition.in_offset, transition.out_offset)
+    assert written.metadata["AAF"]["OperationGroup"]["Operation"]["Name"] == "VideoDissolve_2"

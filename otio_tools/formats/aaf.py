@@ -100,7 +100,7 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
             f"the AAF writer writes a single timeline, and this document holds {len(names)} "
             f"({', '.join(repr(n) for n in names)}); write the one you need, or write .otio"
         )
-    document = _with_media_at_sequence_rate(document)
+    document = _with_dissolve_definitions(_with_media_at_sequence_rate(document))
     otio.adapters.write_to_file(document, path, adapter_name=adapter_name)
     # The stock writer writes the tracks that hold something, in order.
     written = [track for track in document.tracks if len(track)]
@@ -134,6 +134,54 @@ def _with_media_at_sequence_rate(timeline: otio.schema.Timeline) -> otio.schema.
                 available.start_time.rescaled_to(rate), available.duration.rescaled_to(rate)
             )
     return timeline
+
+
+# Media Composer's dissolve, for transitions whose AAF metadata lacks what the writer requires.
+_DISSOLVE_OPERATION = {
+    "Identification": "89d9b67e-5584-302d-9abd-8bd330c46841", "Name": "VideoDissolve_2", "Description": "",
+    "IsTimeWarp": False, "Bypass": 1, "NumberInputs": 2, "OperationCategory": "OperationCategory_Effect",
+}
+_DISSOLVE_LEVELS = [{"Time": 0.0, "Value": 0.0}, {"Time": 1.0, "Value": 100.0}]
+
+
+def _with_dissolve_definitions(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
+    """*timeline*, or a copy whose dissolves carry the definition the writer requires of each.
+
+    The writer copies a transition's operation, level curve (``PointList``)
+    and cut point from ``metadata["AAF"]``, and fails where one is missing;
+    missing parts are those of Media Composer's dissolve, cut in the middle.
+    """
+    def lacking(transition) -> bool:
+        metadata = transition.metadata.get("AAF", {})
+        operation = metadata.get("OperationGroup", {}).get("Operation", {})
+        return not ("PointList" in metadata and "CutPoint" in metadata
+                    and all(key in operation for key in _DISSOLVE_OPERATION))
+
+    dissolves = otio.schema.Transition
+    if not any(lacking(t) for t in timeline.find_children(descended_from_type=dissolves)):
+        return timeline
+    timeline = copy.deepcopy(timeline)
+    for transition in timeline.find_children(descended_from_type=dissolves):
+        if not lacking(transition):
+            continue
+        metadata = _as_plain(transition.metadata.get("AAF", {}))
+        metadata.setdefault("PointList", _DISSOLVE_LEVELS)
+        metadata.setdefault("CutPoint", round(transition.in_offset.value))
+        operation = metadata.setdefault("OperationGroup", {}).setdefault("Operation", {})
+        for key, value in _DISSOLVE_OPERATION.items():
+            operation.setdefault(key, value)
+        operation.setdefault("DataDefinition", {}).setdefault("Name", "Picture")
+        transition.metadata["AAF"] = metadata
+    return timeline
+
+
+def _as_plain(value):
+    """OTIO metadata as plain dicts and lists, which can be edited in place."""
+    if isinstance(value, (dict, otio._otio.AnyDictionary)):
+        return {key: _as_plain(item) for key, item in value.items()}
+    if isinstance(value, (list, otio._otio.AnyVector)):
+        return [_as_plain(item) for item in value]
+    return value
 
 
 def _track_markers(track: otio.schema.Track) -> list[tuple[otio.opentime.RationalTime, otio.schema.Marker]]:
