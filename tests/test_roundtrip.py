@@ -66,9 +66,6 @@ WRITER_LIMITS: dict[str, tuple[str, str]] = {
     "aaf/subclip_sourceclip_references_compositionmob_with_mastermob.aaf": _AAF_SUBCLIP,
     "aaf/test_file_01.aaf": ("effects: 2 entries became 0", "a speed change with a PaintResize_v2 effect: Avid "
                                                             "effects are not written, and a speed change only alone"),
-    "fcp7xml/kdenlive_example_from_fcp.xml": ("SMPTE timecode does not support this rate",
-                                              "file timecodes at 14, 29 and 59 fps: the FCP7 writer writes "
-                                              "SMPTE rates only"),
 }
 
 

@@ -125,6 +125,11 @@ def test_an_output_with_no_known_suffix_is_refused(tmp_path):
     assert _listing(tmp_path) == []
 
 
+def test_fcp7_writer_gets_its_own_timecode_functions_back(tmp_path):
+    write_timeline(_timeline(), tmp_path / "cut.xml")
+    assert otio.adapters.from_name("fcp_xml").module().opentime is otio.opentime
+
+
 def test_fcp7_xml_keeps_marker_comments(tmp_path):
     write_timeline(_timeline(), tmp_path / "cut.xml")
     (marker,) = read_timeline(tmp_path / "cut.xml").timeline.tracks[0][0].markers

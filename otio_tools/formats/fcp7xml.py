@@ -1,6 +1,6 @@
 """Final Cut Pro 7 XML (xmeml, as Premiere and Resolve write it), through the stock ``fcp_xml`` adapter.
 
-:func:`write_to_file` mends six things the stock writer loses although
+:func:`write_to_file` mends seven things the stock writer loses although
 xmeml carries them:
 
 - ``<link>`` elements (which audio and video clip items belong together):
@@ -15,6 +15,9 @@ xmeml carries them:
   them back as line feeds; they are written as ``&#13;``.
 - markers of a nested sequence: written on its clip item and again inside
   it, they read back twice; they are kept on the clip item only.
+- file timecodes at rates SMPTE has no timecode for (14, 29, 59 fps, as
+  some exports state them): the writer cannot spell them and fails; they are
+  spelled at the nearest whole rate, the exact frame number beside them.
 - source ranges of clips whose media is one file used with different
   timecodes: the writer writes one ``<file>`` per path (with the first use's
   timecode) but computes each clip's ``<in>`` from its own; every use of a
@@ -24,7 +27,9 @@ xmeml carries them:
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import types
 from xml.etree import ElementTree
 
 import opentimelineio as otio
@@ -91,9 +96,41 @@ def write_to_file(document, path: str, adapter_name: str = "fcp_xml") -> None:
     _names_to_track_elements(prepared)
     _mark_carriage_returns(prepared)
     module = otio.adapters.from_name(adapter_name).module()
-    text = _mended(module.write_to_string(prepared), _links_by_id(prepared), module)
+    with _timecodes_at_any_rate(module):
+        text = module.write_to_string(prepared)
+    text = _mended(text, _links_by_id(prepared), module)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text.replace(_CR, "&#13;"))
+
+
+@contextlib.contextmanager
+def _timecodes_at_any_rate(module):
+    """Let the writer spell a timecode at a rate SMPTE has none for (14, 29, 59 fps files exist).
+
+    It spells every ``<timecode>``'s ``<string>`` with OTIO's SMPTE-only
+    ``to_timecode`` and fails on such a rate; the reader takes the exact
+    ``<frame>`` number, so the string is spelled at the nearest whole rate.
+    The writer module's own name for ``opentime`` is swapped while it runs.
+    """
+    real = module.opentime
+
+    def to_timecode(time, rate=None, drop_frame=None):
+        try:
+            return real.to_timecode(time, rate, drop_frame)
+        except ValueError:
+            fps = max(1, round(rate or time.rate))
+            frames = int(round(time.value_rescaled_to(rate) if rate else time.value))
+            sign, frames = ("-" if frames < 0 else ""), abs(frames)
+            return (f"{sign}{frames // (3600 * fps):02d}:{frames // (60 * fps) % 60:02d}:"
+                    f"{frames // fps % 60:02d}:{frames % fps:02d}")
+
+    proxy = types.SimpleNamespace(**{name: getattr(real, name) for name in dir(real) if not name.startswith("__")})
+    proxy.to_timecode = to_timecode
+    module.opentime = proxy
+    try:
+        yield
+    finally:
+        module.opentime = real
 
 
 def _mark_carriage_returns(document) -> None:
