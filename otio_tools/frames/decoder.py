@@ -47,7 +47,7 @@ class _OutOfOrder(Exception):
 
 
 class _CorruptAfterSeek(Exception):
-    """A wanted frame decoded with errors after a seek: the keyframe is no clean entry point."""
+    """A picture decoded with errors after a seek: the keyframe is no clean entry point."""
 
 
 class PyAVFrameSource(FrameSource):
@@ -206,9 +206,10 @@ class PyAVFrameSource(FrameSource):
         if number is None or number <= state["last"]:
             raise _OutOfOrder
         state["last"] = number
+        if frame.is_corrupt and key_pos > 0:
+            # Any damaged picture after a seek, wanted or not, may be referenced by a wanted one.
+            raise _CorruptAfterSeek
         if number in pending:
-            if frame.is_corrupt and key_pos > 0:
-                raise _CorruptAfterSeek
             pending.discard(number)
             delivered.add(number)
             if frame.is_corrupt:

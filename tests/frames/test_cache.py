@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 
 import numpy as np
 import pytest
 
 from otio_tools.errors import MediaError
-from otio_tools.frames import CachedFrameSource, Frame, FrameCache, InMemoryFrameSource, PyAVFrameSource, media_identity
+from otio_tools.frames import CachedFrameSource, FrameCache, InMemoryFrameSource, PyAVFrameSource, media_identity
 from tests.frames.numbered import number_in
 
 

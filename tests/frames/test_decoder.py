@@ -67,6 +67,7 @@ def _linear(path, long_side, keep=None):
     frames = []
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
         sar = stream.sample_aspect_ratio or 1
         for f in container.decode(stream):
             if keep is not None and len(frames) not in keep:

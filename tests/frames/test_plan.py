@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from otio_tools.errors import MediaError
-from otio_tools.frames import Frame, FrameRequest, InMemoryFrameSource, Undecodable, frames_for_plan, read_plan, read_runs
+from otio_tools.frames import (
+    Frame,
+    FrameRequest,
+    InMemoryFrameSource,
+    Undecodable,
+    arrays_for_plan,
+    frames_for_plan,
+    read_plan,
+    read_runs,
+)
 
 
 @pytest.mark.parametrize(
