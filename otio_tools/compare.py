@@ -238,25 +238,41 @@ def carried_facts_for(format_name: str) -> Callable[[dict], dict]:
 def format_differences(expected_doc, got_doc, format_name: str) -> list[str]:
     """Differences between two documents on what *format_name* carries.
 
-    Both are reduced to facts at the rate of *expected_doc* and projected
-    through the format's ``carried_facts``. Metadata in the format's own
-    namespace (its module's ``METADATA_NAMESPACE``, e.g. ``fcp_xml``) that the
-    reader put on an object that had none is the format's bookkeeping, not a
-    change, and is left out; inside a namespace the timeline had, every key
-    counts.
+    Every timeline of a document is compared (a file may hold several; a clip
+    list is compared as the timeline it is laid out on). Each is reduced to
+    facts at the rate of the expected timeline and projected through the
+    format's ``carried_facts``. Metadata in the format's own namespace (its
+    module's ``METADATA_NAMESPACE``, e.g. ``fcp_xml``) that the reader put on
+    an object that had none is the format's bookkeeping, not a change, and is
+    left out; inside a namespace the timeline had, every key counts.
     """
+    expected_timelines = _timelines_in(expected_doc)
+    got_timelines = _timelines_in(got_doc)
+    if len(expected_timelines) != len(got_timelines):
+        return [f"document: {len(expected_timelines)} timelines became {len(got_timelines)}"]
+    namespace = getattr(_format_module(format_name), "METADATA_NAMESPACE", None)
+    carried = carried_facts_for(format_name)
+    differences = []
+    for index, (expected, got) in enumerate(zip(expected_timelines, got_timelines)):
+        rate = _timeline_rate(expected)
+        expected_facts = timeline_facts(expected, rate)
+        got_facts = timeline_facts(got, rate)
+        if namespace:
+            _drop_added_namespace(expected_facts, got_facts, namespace)
+        where = "timeline" if len(expected_timelines) == 1 else f"timeline[{index} {expected.name!r}]"
+        differences.extend(facts_differences(carried(expected_facts), carried(got_facts), where))
+    return differences
+
+
+def _timelines_in(document) -> list[otio.schema.Timeline]:
+    """Every timeline *document* holds, or the one its clip list is laid out on."""
     from otio_tools.timeline_io import timeline_of
 
-    expected = timeline_of(expected_doc)
-    got = timeline_of(got_doc)
-    rate = _timeline_rate(expected)
-    expected_facts = timeline_facts(expected, rate)
-    got_facts = timeline_facts(got, rate)
-    namespace = getattr(_format_module(format_name), "METADATA_NAMESPACE", None)
-    if namespace:
-        _drop_added_namespace(expected_facts, got_facts, namespace)
-    carried = carried_facts_for(format_name)
-    return facts_differences(carried(expected_facts), carried(got_facts))
+    if isinstance(document, otio.schema.SerializableCollection):
+        timelines = [item for item in document if isinstance(item, otio.schema.Timeline)]
+        if timelines:
+            return timelines
+    return [timeline_of(document)]
 
 
 def _format_module(format_name: str):

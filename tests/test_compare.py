@@ -201,3 +201,15 @@ def test_format_differences_sees_a_lost_speed_effect():
     assert format_differences(written, read_back, "otio") == [
         "timeline.tracks[0 'V1'].children[0 'a'].effects: 1 entries became 0"
     ]
+
+
+def test_every_timeline_of_a_document_is_compared():
+    first, second = _timeline(), _timeline()
+    second.name = "other"
+    changed = copy.deepcopy(second)
+    changed.tracks[0][0].name = "b"
+    written = otio.schema.SerializableCollection(children=[first, second])
+    assert format_differences(written, otio.schema.SerializableCollection(children=[_timeline(), changed]), "otio") == [
+        "timeline[1 'other'].tracks[0 'V1'].children[0 'a'].name: 'a' became 'b'"
+    ]
+    assert format_differences(written, first, "otio") == ["document: 2 timelines became 1"]
