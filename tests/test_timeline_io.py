@@ -50,7 +50,7 @@ def _listing(folder) -> list[str]:
     return sorted(os.listdir(folder))
 
 
-@pytest.mark.parametrize("suffix", [".otio", ".otioz", ".otiod", ".xml", ".kdenlive"])
+@pytest.mark.parametrize("suffix", [".otio", ".otioz", ".otiod", ".xml", ".kdenlive", ".aaf"])
 def test_a_timeline_from_elsewhere_is_written_and_reads_back_the_same(tmp_path, suffix):
     timeline = _timeline(tracks=2)
     out = tmp_path / f"cut{suffix}"
@@ -97,8 +97,9 @@ def _refuse(document):
         pytest.param("cut.otio", _timeline(), {"verify": _refuse}, "refused by the check", id="verification-fails"),
         pytest.param("cut.ale", _timeline(tracks=2), {}, r"cut\.ale: the written ale file differs from the timeline: "
                      r"timeline\.tracks: 2 entries became 1", id="format-cannot-hold-it"),
-        pytest.param("cut.aaf", _timeline(), {}, r"cut\.aaf: the aaf writer failed: AAFAdapterError: Cannot find mob ID",
-                     id="writer-raises"),
+        pytest.param("cut.aaf", otio.schema.SerializableCollection(children=[_timeline(), _timeline()]), {},
+                     r"cut\.aaf: the aaf writer failed: ValueError: the AAF writer writes a single timeline, and this "
+                     r"document holds 2 \('cut', 'cut'\)", id="writer-raises"),
         pytest.param("cut.otioz", _timeline(), {"verify": _refuse}, "refused by the check", id="bundle-verification-fails"),
         pytest.param("cut.otiod", _timeline(), {"verify": _refuse}, "refused by the check", id="folder-verification-fails"),
     ],

@@ -84,7 +84,9 @@ def _is_empty(track: dict) -> bool:
 def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
     """Write *document* as AAF at *path* with the stock writer, then add its markers as Avid does.
 
-    The stock writer takes one timeline only, requires media ranges at the
+    The stock writer takes one timeline only, needs an Avid mob id for every
+    clip (one read from an AAF keeps its own, any other is given a new one),
+    requires media ranges at the
     sequence's rate (:func:`_with_media_at_sequence_rate` gives it them),
     writes no markers and plays every clip at its own speed. Speed changes
     and mutes are put in as Avid writes them (:func:`_mend_components`). Each
@@ -101,7 +103,9 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
             f"({', '.join(repr(n) for n in names)}); write the one you need, or write .otio"
         )
     document = _with_dissolve_definitions(_with_media_at_sequence_rate(document))
-    otio.adapters.write_to_file(document, path, adapter_name=adapter_name)
+    # A clip read from an AAF keeps its mob id; any other gets a new one, as
+    # an Avid import of a timeline from another system does.
+    otio.adapters.write_to_file(document, path, adapter_name=adapter_name, use_empty_mob_ids=True)
     # The stock writer writes the tracks that hold something, in order.
     written = [track for track in document.tracks if len(track)]
     markers = [_track_markers(track) for track in written]
