@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import io
 import json
+import logging
 import math
 import os
 import re
@@ -330,13 +331,45 @@ def _place(exc: BaseException) -> str:
 
 @contextlib.contextmanager
 def _adapter_output():
-    """Capture what an adapter prints or warns, so the library itself never prints."""
+    """Capture what an adapter prints, warns or logs, so the library itself never prints.
+
+    Warnings other packages log (the adapters, pyaaf2) are held back from the
+    root logger's handlers, and from Python's last-resort handler, while the
+    adapter runs, and become notes instead.
+    """
     said = io.StringIO()
-    with contextlib.redirect_stdout(said), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield said
-    for warning in caught:
-        said.write(f"{warning.message}\n")
+    held = _HeldBack()
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    for handler in handlers:
+        handler.addFilter(held.passes)
+    root.addHandler(held)
+    try:
+        with contextlib.redirect_stdout(said), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield said
+    finally:
+        root.removeHandler(held)
+        for handler in handlers:
+            handler.removeFilter(held.passes)
+    for message in [*(str(w.message) for w in caught), *held.messages]:
+        said.write(f"{message}\n")
+
+
+class _HeldBack(logging.Handler):
+    """Keeps the warnings logged by other packages; :meth:`passes` keeps them from other handlers."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    @staticmethod
+    def passes(record: logging.LogRecord) -> bool:
+        return record.levelno < logging.WARNING or record.name.startswith("otio_tools")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.passes(record):
+            self.messages.append(record.getMessage())
 
 
 def _said_lines(said: io.StringIO) -> list[str]:

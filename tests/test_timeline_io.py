@@ -241,3 +241,26 @@ def test_an_aaf_dissolve_without_avid_s_definition_is_written_as_avid_s_dissolve
     assert (written.transition_type, written.in_offset, written.out_offset) == (
         transition.transition_type, transition.in_offset, transition.out_offset)
     assert written.metadata["AAF"]["OperationGroup"]["Operation"]["Name"] == "VideoDissolve_2"
+
+
+def test_what_an_adapter_logs_or_prints_becomes_a_note_not_output(tmp_path, monkeypatch, capsys):
+    import logging
+
+    stock = otio.adapters.read_from_file
+
+    def chatty(*args, **kwargs):
+        print("!!! adapter banner")
+        logging.getLogger("some_adapter").warning("odd slot %d", 3)
+        logging.getLogger("some_adapter").debug("detail")
+        return stock(*args, **kwargs)
+
+    monkeypatch.setattr(otio.adapters, "read_from_file", chatty)
+    path = tmp_path / "cut.xml"
+    write_timeline(_timeline(), path)
+    loaded = read_timeline(path)
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "")
+    assert "the fcp_xml adapter said: !!! adapter banner odd slot 3" in loaded.notes
+    root = logging.getLogger()
+    assert all(type(h).__name__ != "_HeldBack" for h in root.handlers)
+    assert all(not any(getattr(f, "__name__", "") == "passes" for f in h.filters) for h in root.handlers)
