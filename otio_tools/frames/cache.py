@@ -58,7 +58,7 @@ class FrameCache:
     def __init__(self, folder: str | Path, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         if max_bytes <= 0:
             raise MediaError(f"frame cache size {max_bytes} bytes is invalid; use a positive size")
-        self.folder = Path(folder)
+        self.folder = Path(folder).expanduser()
         self.max_bytes = max_bytes
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

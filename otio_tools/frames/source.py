@@ -67,6 +67,8 @@ class FrameSource(abc.ABC):
     """
 
     name: ClassVar[str] = "base"
+    #: Bump when the pixels a source returns change (conversion, scaling), so caches miss.
+    version: ClassVar[int] = 1
 
     def __init__(self, long_side: int | None = None) -> None:
         if long_side is not None and long_side < 16:
@@ -76,7 +78,7 @@ class FrameSource(abc.ABC):
     @property
     def cache_key(self) -> str:
         """Identifies the pixels this source returns for a given file and frame."""
-        return f"{self.name}:long={self.long_side}"
+        return f"{self.name}:v{self.version}:long={self.long_side}"
 
     @abc.abstractmethod
     def read(self, media: str, frames: Sequence[int]) -> Iterator[Frame | Undecodable]:

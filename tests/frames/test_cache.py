@@ -93,3 +93,16 @@ def test_unwritable_cache_folder_raises_media_error(tmp_path):
     blocker.write_text("")
     with pytest.raises(MediaError, match="cache"):
         FrameCache(blocker / "sub")
+
+
+@pytest.mark.parametrize("long_side", [256, 320])
+def test_cache_keeps_analysis_sizes_apart(tmp_path, long_side):
+    media = tmp_path / "m.mov"
+    media.write_bytes(b"x")
+    clip = np.zeros((3, 90, 160, 3), np.uint8)
+    cache = FrameCache(tmp_path / "c")
+    for size in (256, 320):
+        list(CachedFrameSource(InMemoryFrameSource({str(media): clip}, long_side=size), cache).read(str(media), [1]))
+    source = CachedFrameSource(InMemoryFrameSource({str(media): clip}, long_side=long_side), cache)
+    (item,) = source.read(str(media), [1])
+    assert max(item.image.shape[:2]) == long_side and source.frames_from_cache == 1
