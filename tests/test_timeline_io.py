@@ -264,3 +264,18 @@ def test_what_an_adapter_logs_or_prints_becomes_a_note_not_output(tmp_path, monk
     root = logging.getLogger()
     assert all(type(h).__name__ != "_HeldBack" for h in root.handlers)
     assert all(not any(getattr(f, "__name__", "") == "passes" for f in h.filters) for h in root.handlers)
+
+
+@pytest.mark.parametrize("suffix", [".otioz", ".otiod"])
+def test_a_bundle_holds_the_media_that_exists_and_names_what_does_not(tmp_path, suffix):
+    media = tmp_path / "shot_0_a.mov"
+    media.write_bytes(b"frames")
+    timeline = _timeline()
+    timeline.tracks[0][0].media_reference.target_url = media.as_uri()
+    out = tmp_path / f"cut{suffix}"
+    write_timeline(timeline, out)
+    first, second = read_timeline(out).timeline.tracks[0]
+    assert first.media_reference.target_url == "media/shot_0_a.mov"
+    assert isinstance(second.media_reference, otio.schema.MissingReference)
+    assert second.media_reference.metadata["original_target_url"] == "file:///media/shot_0_b.mov"
+    assert second.trimmed_range() == timeline.tracks[0][1].trimmed_range()
