@@ -97,7 +97,7 @@ def run_floor(counts: dict[str, int], long_side: int) -> dict:
     """Decode exactly ``counts[path]`` frames from each file (from its start) and convert them like the source does."""
     import av
 
-    from otio_tools.frames.colour import analysis_size, matrix_name, range_name, rgb_from_av_frame
+    from otio_tools.frames.colour import rgb_for_analysis
 
     start = time.perf_counter()
     decoded = 0
@@ -105,12 +105,9 @@ def run_floor(counts: dict[str, int], long_side: int) -> dict:
         with av.open(path) as container:
             stream = container.streams.video[0]
             stream.codec_context.thread_type = "AUTO"
-            sar = stream.sample_aspect_ratio or 1
             done = 0
             for frame in container.decode(stream):
-                size = analysis_size(frame.width, frame.height, sar, long_side)
-                fmt = frame.format.name
-                rgb_from_av_frame(frame, size, matrix_name(frame.colorspace, frame.height, fmt), range_name(frame.color_range, fmt), frame.rotation)
+                rgb_for_analysis(frame, stream.sample_aspect_ratio, long_side)
                 done += 1
                 if done >= count:
                     break

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from otio_tools.frames import PyAVFrameSource
-from otio_tools.frames.colour import analysis_size, matrix_name, range_name, rgb_from_av_frame
+from otio_tools.frames.colour import rgb_for_analysis
 
 SIZE = (64, 36)
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "video"
@@ -85,12 +85,8 @@ def indexed_truth(path: Path) -> list[np.ndarray]:
     frames = []
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        sar = stream.sample_aspect_ratio or 1
         for f in container.decode(stream):
-            size = analysis_size(f.width, f.height, sar, 96)
-            fmt = f.format.name
-            rgb = rgb_from_av_frame(f, size, matrix_name(f.colorspace, f.height, fmt), range_name(f.color_range, fmt), f.rotation)
-            frames.append(_small(rgb))
+            frames.append(_small(rgb_for_analysis(f, stream.sample_aspect_ratio, 96)))
     return frames
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "matrix_name",
     "range_name",
     "oriented",
+    "rgb_for_analysis",
     "rgb_from_av_frame",
 ]
 
@@ -88,3 +89,11 @@ def rgb_from_av_frame(
             interpolation="AREA",
         )
     return oriented(converted.to_ndarray(), rotation)
+
+
+def rgb_for_analysis(frame: av.VideoFrame, pixel_aspect: Fraction | None, long_side: int | None) -> np.ndarray:
+    """A decoded frame as the viewer sees it, at the analysis size: the frame's own colour tags, aspect and rotation."""
+    pix_fmt = frame.format.name
+    size = analysis_size(frame.width, frame.height, pixel_aspect or Fraction(1), long_side)
+    matrix = matrix_name(frame.colorspace, frame.height, pix_fmt)
+    return rgb_from_av_frame(frame, size, matrix, range_name(frame.color_range, pix_fmt), frame.rotation)

@@ -25,7 +25,7 @@ import av
 import numpy as np
 
 from otio_tools.errors import MediaError
-from otio_tools.frames.colour import DEFAULT_LONG_SIDE, analysis_size, matrix_name, range_name, rgb_from_av_frame
+from otio_tools.frames.colour import DEFAULT_LONG_SIDE, rgb_for_analysis
 from otio_tools.frames.index import FrameIndex, frame_index, index_from_container, open_video
 from otio_tools.frames.plan import DEFAULT_SEEK_COST, read_runs
 from otio_tools.frames.source import Frame, FrameSource, Undecodable, ascending_frames
@@ -137,21 +137,11 @@ class PyAVFrameSource(FrameSource):
 
     def _converter(self, stream: av.video.stream.VideoStream):
         long_side = self.long_side
-        settings: dict[tuple, tuple] = {}
 
         def convert(frame: av.VideoFrame) -> np.ndarray:
-            key = (frame.width, frame.height, frame.format.name, frame.colorspace, frame.color_range)
-            if key not in settings:
-                # The decoder knows a bitstream-only aspect ratio once it has decoded a frame.
-                sar = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio or 1
-                pix_fmt = frame.format.name
-                settings[key] = (
-                    analysis_size(frame.width, frame.height, sar, long_side),
-                    matrix_name(frame.colorspace, frame.height, pix_fmt),
-                    range_name(frame.color_range, pix_fmt),
-                )
-            size, matrix, colour_range = settings[key]
-            image = rgb_from_av_frame(frame, size, matrix, colour_range, frame.rotation)
+            # The decoder knows a bitstream-only aspect ratio once it has decoded a frame.
+            sar = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio
+            image = rgb_for_analysis(frame, sar, long_side)
             image.flags.writeable = False
             return image
 

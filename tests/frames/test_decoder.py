@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from otio_tools.frames import Frame, PyAVFrameSource, Undecodable
-from otio_tools.frames.colour import analysis_size, matrix_name, range_name, rgb_from_av_frame
+from otio_tools.frames.colour import rgb_for_analysis
 from tests.conftest import shared_files, shared_path
 from tests.frames.conftest import FRAMES
 from tests.frames.numbered import ENCODINGS, number_in
@@ -68,14 +68,12 @@ def _linear(path, long_side, keep=None):
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        sar = stream.sample_aspect_ratio or 1
+        sar = stream.sample_aspect_ratio
         for f in container.decode(stream):
             if keep is not None and len(frames) not in keep:
                 frames.append(None)
                 continue
-            size = analysis_size(f.width, f.height, sar, long_side)
-            fmt = f.format.name
-            frames.append(rgb_from_av_frame(f, size, matrix_name(f.colorspace, f.height, fmt), range_name(f.color_range, fmt), f.rotation))
+            frames.append(rgb_for_analysis(f, sar, long_side))
     return frames
 
 
