@@ -29,7 +29,6 @@ __all__ = [
     "carried_facts_for",
     "all_carried",
     "nodes",
-    "without_metadata",
 ]
 
 
@@ -205,19 +204,6 @@ def nodes(facts: Any) -> Iterator[dict]:
     elif isinstance(facts, list):
         for value in facts:
             yield from nodes(value)
-
-
-def without_metadata(facts: dict, *namespaces: str, types: tuple[str, ...] = ()) -> dict:
-    """A copy of *facts* without the metadata *namespaces* on nodes of *types* (all nodes when empty)."""
-    out = copy.deepcopy(facts)
-    for node in nodes(out):
-        if types and node["type"] not in types:
-            continue
-        metadata = node.get("metadata")
-        if isinstance(metadata, dict):
-            for namespace in namespaces:
-                metadata.pop(namespace, None)
-    return out
 
 
 def all_carried(facts: dict) -> dict:

@@ -14,7 +14,6 @@ from otio_tools.compare import (
     format_differences,
     nodes,
     timeline_facts,
-    without_metadata,
 )
 from otio_tools.errors import UnknownFormatError
 from otio_tools.formats import FORMATS
@@ -85,14 +84,6 @@ def test_nodes_walks_every_object_but_not_metadata():
     facts = timeline_facts(_timeline())
     facts["tracks"][0]["children"][0]["metadata"]["x"] = {"type": "NotANode"}
     assert [node["type"] for node in nodes(facts)] == ["Timeline", "Track", "Clip", "LinearTimeWarp", "Marker", "Gap"]
-
-
-def test_without_metadata_copies():
-    facts = timeline_facts(_timeline())
-    before = copy.deepcopy(facts)
-    out = without_metadata(facts, "fcp_xml")
-    assert out["tracks"][0]["children"][0]["metadata"] == {}
-    assert facts == before
 
 
 def test_every_format_has_a_projection():
