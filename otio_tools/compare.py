@@ -14,7 +14,6 @@ The facts are nested dicts; every node that stands for an OTIO object has a
 
 from __future__ import annotations
 
-import copy
 import importlib
 import json
 import math
