@@ -204,3 +204,14 @@ def test_every_timeline_of_a_document_is_compared():
         "timeline[1 'other'].tracks[0 'V1'].children[0 'a'].name: 'a' became 'b'"
     ]
     assert format_differences(written, first, "otio") == ["document: 2 timelines became 1"]
+
+
+def test_xges_judges_markers_as_timeline_points_at_their_record_frame():
+    clip = _clip_facts(record=[100, 48], source_range=[10, 48], markers=[dict(_MARKER, range=[12, 3])])
+    out = carried_facts_for("xges")(_facts(clip, markers=[dict(_MARKER, name="t", range=[5, 0])]))
+    assert out["markers"] == [
+        {"type": "Marker", "name": "t", "color": "GREEN", "at": 5},
+        {"type": "Marker", "name": "m", "color": "GREEN", "at": 102},
+        {"type": "Marker", "name": "m", "color": "GREEN", "at": 105},
+    ]
+    assert out["tracks"][0]["children"][0]["markers"] == []

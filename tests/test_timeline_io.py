@@ -50,7 +50,7 @@ def _listing(folder) -> list[str]:
     return sorted(os.listdir(folder))
 
 
-@pytest.mark.parametrize("suffix", [".otio", ".otioz", ".otiod", ".xml", ".kdenlive", ".aaf"])
+@pytest.mark.parametrize("suffix", [".otio", ".otioz", ".otiod", ".xml", ".kdenlive", ".aaf", ".xges"])
 def test_a_timeline_from_elsewhere_is_written_and_reads_back_the_same(tmp_path, suffix):
     timeline = _timeline(tracks=2)
     out = tmp_path / f"cut{suffix}"
