@@ -118,7 +118,14 @@ def review(
     if "html" in outputs:
         from otio_tools.html_report import html_report
 
-        atomic_write_text(outputs["html"], html_report(result))
+        from otio_tools.reviewing import default_frame_source
+
+        source, _, cache = default_frame_source(320, use_cache, cache_dir)
+        try:
+            atomic_write_text(outputs["html"], html_report(result, source))
+        finally:
+            if cache is not None:
+                cache.close()
     if "json" in outputs:
         atomic_write_text(outputs["json"], json.dumps(result.report(), indent=2, ensure_ascii=False) + "\n")
     return result

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 from typing import Sequence
 
 import cv2
@@ -154,7 +155,50 @@ def _source_timecode(item: ShotMedia, record_frame: int) -> str:
         return f"frame {round(source)}"
 
 
-def _card(result: ReviewResult, index: int, finding: Finding, pictures, images) -> str:
+def _same_finding(a: Finding, b: Finding) -> bool:
+    return (a.kind, a.start, a.clip, a.track) == (b.kind, b.start, b.clip, b.track)
+
+
+def _fixes(result: ReviewResult, finding: Finding, shown: list[np.ndarray], source) -> str:
+    """The rewrite's offers for *finding*: the CDL with a before/after preview, trims, the take ranking."""
+    rewritten = result.rewritten
+    if rewritten is None:
+        return ""
+    parts = []
+    for fit in rewritten.cdl_fits:
+        if _same_finding(fit.finding, finding) and shown:
+            from otio_tools.rewrite.cdl import cdl_applied
+
+            incoming = shown[-1]
+            corrected = (np.clip(cdl_applied(fit.cdl, incoming.astype(np.float32) / 255.0), 0, 1) * 255).astype(np.uint8)
+            parts.append(
+                f'<div class="fix"><b>CDL</b> {html.escape(fit.summary())}<div class="frames">'
+                f'<figure><img src="{_jpeg_data_url(incoming)}" alt="before"><figcaption>before</figcaption></figure>'
+                f'<figure><img src="{_jpeg_data_url(corrected)}" alt="after"><figcaption>after the CDL</figcaption></figure>'
+                f'</div></div>')
+    for trim in rewritten.trims:
+        if any(_same_finding(f, finding) for f in trim.findings):
+            parts.append(f'<div class="fix"><b>trim</b> {html.escape(trim.summary())}</div>')
+    for slot in rewritten.slots:
+        if any(_same_finding(f, finding) for f in slot.findings):
+            if not slot.ranking:
+                parts.append(f'<div class="fix"><b>takes</b> {html.escape(slot.summary())}</div>')
+                continue
+            rows = []
+            for rank, take in enumerate(slot.ranking, 1):
+                thumb = ""
+                for delivered in source.read(take.path, [take.source_start]):
+                    if hasattr(delivered, "image"):
+                        thumb = f'<img class="thumb" src="{_jpeg_data_url(delivered.image)}" alt="take {rank}">'
+                rows.append(f"<tr><td>{rank}</td><td>{thumb}</td><td>{html.escape(os.path.basename(take.path))}</td>"
+                            f"<td>{take.score:.2f}</td><td>{html.escape(', '.join(take.findings) or '-')}</td></tr>")
+            parts.append(f'<div class="fix"><b>takes</b> {html.escape(slot.summary())}<table class="takes">'
+                         f"<tr><th>#</th><th></th><th>take</th><th>cost</th><th>in-shot findings</th></tr>"
+                         f'{"".join(rows)}</table></div>')
+    return "".join(parts)
+
+
+def _card(result: ReviewResult, index: int, finding: Finding, pictures, images, source) -> str:
     cuts = result.cuts
     severity = finding.severity.value
     figures = []
@@ -182,7 +226,7 @@ def _card(result: ReviewResult, index: int, finding: Finding, pictures, images) 
         f'· {html.escape(finding.clip or "gap")} · <small>{score}</small></header>'
         f'<p>{html.escape(finding.message)}</p>'
         f'<div class="frames">{"".join(figures) or "<em>no frames: media not available</em>"}</div>'
-        f'{swatches}{_plot(result, finding)}{suggestion}</article>'
+        f'{swatches}{_plot(result, finding)}{_fixes(result, finding, shown, source)}{suggestion}</article>'
     )
 
 
@@ -231,6 +275,8 @@ figcaption{font-size:12px;color:#aaa}
 .plot{background:#111;display:block;margin:6px 0}.plot .line{fill:none;stroke:#7fd1ff;stroke-width:1.5}
 .plot .range{fill:#e8a33d;opacity:.25}.plot text{fill:#aaa;font-size:10px}
 pre{background:#111;padding:6px;overflow:auto}
+.fix{margin:6px 0;padding:6px;background:#202326;border-radius:3px}
+.takes td{padding:2px 6px;vertical-align:middle}.thumb{max-width:96px;max-height:60px;display:block}
 .hidden{display:none}
 """
 
@@ -283,13 +329,13 @@ def html_report(result: ReviewResult, source=None, title: str | None = None) -> 
         f"<li>{html.escape(m.shot.name)} at {cuts.timecode(m.shot.record_start)}: {html.escape(m.status)}"
         f" ({html.escape(m.reason or '')})</li>" for m in result.media if m.status != "linked"
     )
-    cards = "".join(_card(result, i, f, pictures[i], images) for i, f in enumerate(result.findings))
+    cards = "".join(_card(result, i, f, pictures[i], images, source) for i, f in enumerate(result.findings))
     name = title or tf.timeline.name or tf.path
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>otio-tools review: {html.escape(name)}</title><style>{_CSS}</style></head><body><main>"
         f"<h1>{html.escape(name)}</h1>"
-        f"<p>{html.escape(tf.path)} · {tf.format.name} · {cuts.rate:g} fps · starts {cuts.timecode(0)} · "
+        f"<p title=\"{html.escape(tf.path)}\">{html.escape(os.path.basename(tf.path.rstrip('/')))} · {tf.format.name} · {cuts.rate:g} fps · starts {cuts.timecode(0)} · "
         f"{len(cuts.picture.shots)} shots · {cuts.duration} frames · {result.frames_decoded} frames decoded in "
         f"{result.seconds:.1f} s</p>"
         f'<div class="summary"><table><tr><th>kind</th><th>findings</th></tr>{rows}</table>'

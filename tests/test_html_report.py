@@ -101,3 +101,18 @@ def test_cards_group_the_pictures_each_kind_needs(demo_report):
             assert figures == 3, finding.kind
         elif finding.clip is not None and finding.kind not in ("black_frames", "flash_frame"):
             assert figures == 2, finding.kind
+
+
+def test_cards_show_the_cdl_preview_and_the_take_ranking(tmp_path):
+    demo = tmp_path / "ai_short"
+    shutil.copytree(DEMO, demo)
+    (tmp_path / "takes").mkdir()
+    shutil.copy(demo / "media" / "shot_060.mp4", tmp_path / "takes" / "shot_060_v002.mp4")
+    result = otio_tools.review(demo / "ai_short.otio", output=str(tmp_path / "out.otio"),
+                               takes_dirs=[str(tmp_path / "takes")], html_path=str(tmp_path / "r.html"),
+                               cache_dir=str(tmp_path / "cache"))
+    page = (tmp_path / "r.html").read_text()
+    card = next(c for c in re.findall(r'<article class="card.*?</article>', page) if 'data-kind="colour_mismatch"' in c)
+    assert "after the CDL" in card and "corrected" in card
+    assert "shot_060_v002.mp4" in card and '<img class="thumb"' in card
+    assert result.outputs["timeline"] == str(tmp_path / "out.otio")
