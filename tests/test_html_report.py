@@ -95,7 +95,9 @@ def test_report_screenshot_is_not_blank(chromium, demo_report, tmp_path):
 def test_cards_group_the_pictures_each_kind_needs(demo_report):
     result, _ = demo_report
     page = html_report(result)
-    for finding, card in zip(result.findings, re.findall(r'<article class="card.*?</article>', page)):
+    cards = re.findall(r'<article class="card.*?</article>', page, re.S)
+    assert len(cards) == len(result.findings)
+    for finding, card in zip(result.findings, cards):
         figures = card.count("<figure>")
         if finding.level == "shot":
             assert figures == 3, finding.kind
@@ -112,7 +114,8 @@ def test_cards_show_the_cdl_preview_and_the_take_ranking(tmp_path):
                                takes_dirs=[str(tmp_path / "takes")], html_path=str(tmp_path / "r.html"),
                                cache_dir=str(tmp_path / "cache"))
     page = (tmp_path / "r.html").read_text()
-    card = next(c for c in re.findall(r'<article class="card.*?</article>', page) if 'data-kind="colour_mismatch"' in c)
+    card = next(c for c in re.findall(r'<article class="card.*?</article>', page, re.S)
+                if 'data-kind="colour_mismatch"' in c)
     assert "after the CDL" in card and "corrected" in card
     assert "shot_060_v002.mp4" in card and '<img class="thumb"' in card
     assert result.outputs["timeline"] == str(tmp_path / "out.otio")
