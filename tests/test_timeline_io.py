@@ -279,3 +279,14 @@ def test_a_bundle_holds_the_media_that_exists_and_names_what_does_not(tmp_path, 
     assert isinstance(second.media_reference, otio.schema.MissingReference)
     assert second.media_reference.metadata["original_target_url"] == "file:///media/shot_0_b.mov"
     assert second.trimmed_range() == timeline.tracks[0][1].trimmed_range()
+
+
+@pytest.mark.corpus
+def test_an_aaf_nested_composition_keeps_its_length(tmp_path):
+    loaded = read_timeline(shared_path("corpus", "timelines", "aaf", "nested_stack.aaf"))
+    nested = loaded.timeline.tracks[0][1]
+    assert isinstance(nested, otio.schema.Stack) and len(nested) == 3
+    write_timeline(loaded.document, tmp_path / "out.aaf")
+    back = read_timeline(tmp_path / "out.aaf").timeline.tracks[0]
+    assert back[1].duration() == nested.duration()
+    assert back.duration() == loaded.timeline.tracks[0].duration()

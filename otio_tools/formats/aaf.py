@@ -110,7 +110,8 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
     written = [track for track in document.tracks if len(track)]
     markers = [_track_markers(track) for track in written]
     mended = any(
-        not getattr(item, "enabled", True) or _time_warp(item) is not None for track in written for item in track
+        not getattr(item, "enabled", True) or _time_warp(item) is not None or isinstance(item, otio.schema.Stack)
+        for track in written for item in track
     )
     if any(markers) or mended:
         _mend_written_file(path, written, markers)
@@ -221,11 +222,11 @@ def _mend_written_file(path: str, tracks: list, markers: list) -> None:
 
 
 def _mend_components(f, slot, track: otio.schema.Track) -> None:
-    """Give *track*'s clips the speed and mute the stock writer left out, the way Avid writes them.
+    """Give *track*'s items the speed, mute and trim the stock writer left out, the way Avid writes them.
 
     A clip whose only effect is a time warp becomes a ``Motion Control``
     operation over its source clip; a disabled clip a ``Selector`` that
-    selects a ``Filler`` over it.
+    selects a ``Filler`` over it; a nested stack its own length.
     """
     sequence = slot.segment
     if not isinstance(sequence, aaf2.components.Sequence):
@@ -233,6 +234,8 @@ def _mend_components(f, slot, track: otio.schema.Track) -> None:
     components = list(sequence.components)
     if len(components) != len(track):
         return  # not one component per item: verification names what differs
+    for item, component in zip(track, components):
+        _trim_nested(sequence, item, component)
     changes = [
         (_time_warp(item) if slot.media_kind == "Picture" else None, not getattr(item, "enabled", True))
         if isinstance(component, aaf2.components.SourceClip) else (None, False)
@@ -252,6 +255,24 @@ def _mend_components(f, slot, track: otio.schema.Track) -> None:
             component = selector
         mended.append(component)
     sequence["Components"].value = mended
+
+
+def _trim_nested(sequence, item, component) -> None:
+    """Give a nested stack's operation group the stack's length.
+
+    The writer adds up the lengths of the stack's tracks as if they played
+    one after another. The length that is stated is the stack's trimmed one;
+    a trim of its start cannot be (the reader starts a nested stack at 0).
+    """
+    if not (isinstance(item, otio.schema.Stack) and isinstance(component, aaf2.components.OperationGroup)):
+        return
+    shown = item.trimmed_range()
+    if shown.start_time.value != 0:
+        return
+    length = round(shown.duration.value)
+    if length != component.length:
+        sequence.length += length - component.length
+        component.length = length
 
 
 def _time_warp(item) -> otio.schema.LinearTimeWarp | None:
