@@ -81,6 +81,7 @@ class ReviewResult:
     scores: tuple[Mapping[str, Any], ...] = ()
     frames_decoded: int = 0
     seconds: float = 0.0
+    analysis_seconds: float = 0.0
     outputs: Mapping[str, str] = field(default_factory=dict)
     rewritten: Any = None
 
@@ -121,6 +122,7 @@ class ReviewResult:
             "summary": {
                 "findings": len(self.findings), "by_kind": by_kind, "by_severity": by_severity,
                 "frames_decoded": self.frames_decoded, "seconds": round(self.seconds, 3),
+                "analysis_seconds": round(self.analysis_seconds, 3),
             },
             "findings": findings,
             "outputs": dict(self.outputs),
@@ -247,6 +249,7 @@ class _FileOutcome:
     findings: list = field(default_factory=list)
     scores: list = field(default_factory=list)
     frames: int = 0
+    analysis_seconds: float = 0.0
 
 
 def _review_file(work: _FileWork, settings, source) -> _FileOutcome:
@@ -277,11 +280,13 @@ def _review_file(work: _FileWork, settings, source) -> _FileOutcome:
             continue
         outcome.items[i] = item
         view = _shot_view(item, 0, got[key], work.offsets[i])
+        started = time.perf_counter()
         if not is_interruption(view, settings.interruption) and len(view.body):
             for analyser in shot_analysers:
                 result = analyser.analyse(view)
                 outcome.findings.extend(result.findings)
                 outcome.scores.extend(result.scores)
+        outcome.analysis_seconds += time.perf_counter() - started
         outcome.views[i] = dataclasses.replace(view, body=view.body[:0], body_frames=view.body_frames[:0])
     return outcome
 
@@ -354,9 +359,11 @@ def review_timeline(
     scores: list[Mapping[str, Any]] = []
     frames_decoded = 0
     done_frames = 0
+    analysis_seconds = 0.0
 
     def collect(n: int, file_work: _FileWork, outcome: _FileOutcome) -> None:
-        nonlocal done_frames
+        nonlocal done_frames, analysis_seconds
+        analysis_seconds += outcome.analysis_seconds
         views.update(outcome.views)
         for i, item in outcome.items.items():
             items[i] = dataclasses.replace(item, shot=items[i].shot)
@@ -401,9 +408,11 @@ def review_timeline(
             segments.append(segment)
     for segment in segments:
         if segment:
+            started_cuts = time.perf_counter()
             cut_findings, cut_scores = analyse_timeline(segment, settings)
+            analysis_seconds += time.perf_counter() - started_cuts
             findings.extend(cut_findings)
             scores.extend(cut_scores)
     findings.sort(key=lambda f: (f.start, f.kind))
     return ReviewResult(timeline, cuts, tuple(findings), tuple(items), tuple(scores),
-                        frames_decoded, time.perf_counter() - started)
+                        frames_decoded, time.perf_counter() - started, analysis_seconds)
