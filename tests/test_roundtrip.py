@@ -37,8 +37,8 @@ _AAF_SEVERAL = ("the AAF writer writes a single timeline",
                 "two top-level compositions: the AAF writer writes one timeline")
 _AAF_SUBCLIP = ("type", "a clip of a composition (subclip): the AAF writer writes a plain clip of the media")
 WRITER_LIMITS: dict[str, tuple[str, str]] = {
-    "aaf/2997fps-DFTC.aaf": ("KeyError: 'ImageAspectRatio'", "the AAF writer cannot describe this Premiere media: "
-                                                             "its metadata has no ImageAspectRatio"),
+    "aaf/2997fps-DFTC.aaf": ("effects: 1 entries became 0", "Premiere's Mono Audio Gain on each audio clip: the "
+                                                            "AAF writer writes no effects"),
     "aaf/avid_data_track_example.aaf": _AAF_DATA_TRACK,
     "aaf/bad_marker_track_from_avid.aaf": _AAF_SEQUENCE_MARKERS,
     "aaf/bezier01.aaf": _AAF_RETIME,

@@ -86,7 +86,8 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
 
     The stock writer takes one timeline only, needs an Avid mob id for every
     clip (one read from an AAF keeps its own, any other is given a new one),
-    requires media ranges at the
+    cannot rebuild a file's ``MultipleDescriptor`` (see
+    :func:`_with_writable_descriptors`), requires media ranges at the
     sequence's rate (:func:`_with_media_at_sequence_rate` gives it them),
     writes no markers and plays every clip at its own speed. Speed changes
     and mutes are put in as Avid writes them (:func:`_mend_components`). Each
@@ -102,7 +103,7 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
             f"the AAF writer writes a single timeline, and this document holds {len(names)} "
             f"({', '.join(repr(n) for n in names)}); write the one you need, or write .otio"
         )
-    document = _with_dissolve_definitions(_with_media_at_sequence_rate(document))
+    document = _with_writable_descriptors(_with_dissolve_definitions(_with_media_at_sequence_rate(document)))
     # A clip read from an AAF keeps its mob id; any other gets a new one, as
     # an Avid import of a timeline from another system does.
     otio.adapters.write_to_file(document, path, adapter_name=adapter_name, use_empty_mob_ids=True)
@@ -177,6 +178,29 @@ def _with_dissolve_definitions(timeline: otio.schema.Timeline) -> otio.schema.Ti
             operation.setdefault(key, value)
         operation.setdefault("DataDefinition", {}).setdefault("Name", "Picture")
         transition.metadata["AAF"] = metadata
+    return timeline
+
+
+def _with_writable_descriptors(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
+    """*timeline*, or a copy without the media descriptions the writer cannot rebuild.
+
+    The writer rebuilds a file's essence descriptor from the class named in
+    its metadata, and fails on a ``MultipleDescriptor`` (a file of picture
+    and sound, as Premiere writes): such media is described with the
+    writer's default descriptor instead.
+    """
+    def multiple(clip: otio.schema.Clip) -> bool:
+        description = clip.media_reference.metadata.get("AAF", {}).get("EssenceDescription", {})
+        return description.get("ClassName") == "MultipleDescriptor"
+
+    if not any(multiple(clip) for clip in timeline.find_clips()):
+        return timeline
+    timeline = copy.deepcopy(timeline)
+    for clip in timeline.find_clips():
+        if multiple(clip):
+            metadata = _as_plain(clip.media_reference.metadata["AAF"])
+            del metadata["EssenceDescription"]["ClassName"]
+            clip.media_reference.metadata["AAF"] = metadata
     return timeline
 
 
