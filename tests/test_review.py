@@ -120,3 +120,23 @@ def test_unreadable_timeline_exits_2_with_one_line(tmp_path, capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cut.xml" in err
+
+
+def test_damaged_media_is_reported_with_its_frames_and_the_review_goes_on(tmp_path):
+    path = tmp_path / "cut.otio"
+    otio.adapters.write_to_file(_timeline(("a", "a.mp4", 48), ("b", "b.mkv", 48), ("c", "c.mp4", 48)), str(path))
+    rng = np.random.default_rng(2)
+    texture = (rng.random((72, 128, 3)) * 200).astype(np.uint8)
+    _encode(tmp_path / "a.mp4", np.stack([np.roll(texture, i, axis=1) for i in range(48)]))
+    _encode(tmp_path / "b.mkv", np.stack([np.roll(texture, -i, axis=0) for i in range(48)]))
+    data = (tmp_path / "b.mkv").read_bytes()
+    (tmp_path / "b.mkv").write_bytes(data[: len(data) // 2])  # truncated: the tail of b is gone
+    _encode(tmp_path / "c.mp4", np.stack([np.roll(texture, 2 * i, axis=1) for i in range(48)]))
+    (tmp_path / "c.mp4").write_bytes((tmp_path / "c.mp4").read_bytes()[:2000])  # cut before its index
+    result = review_timeline(path, use_cache=False)
+    a, b, c = result.media
+    assert a.status == "linked" and not a.undecodable
+    assert b.status == "linked" and b.undecodable and max(b.undecodable) == 47 and min(b.undecodable) > 0
+    assert result.report()["media"][1]["undecodable_frames"] == list(b.undecodable)
+    assert c.status == "unreadable" and "c.mp4" in c.reason and "replace the file" in c.reason
+    assert result.frames_decoded > 48  # all of a and the part of b that survives
