@@ -136,6 +136,7 @@ def review(timeline, media_roots, rate, input_format, report_dir, json_path, htm
     from otio_tools.outputs import path_beside
     from otio_tools.progress import TerminalProgress
     from otio_tools.rewrite import DIALECTS
+    from otio_tools.rewrite.writing import SIDECAR_SUFFIXES
 
     if verbose:
         logging.getLogger().setLevel(logging.INFO if verbose == 1 else logging.DEBUG)
@@ -145,7 +146,7 @@ def review(timeline, media_roots, rate, input_format, report_dir, json_path, htm
     if output is None:
         fmt = FORMATS[input_format] if input_format in FORMATS else detect_format(timeline)
         if fmt.name in DIALECTS or fmt.name == "aaf":
-            output = path_beside(timeline, fmt.suffixes[0])
+            output = path_beside(timeline, fmt.suffixes[0], SIDECAR_SUFFIXES)
         else:
             note = (f"no reviewed timeline written: {fmt.name} keeps no markers; "
                     "pass -o with an .otio, .xml, .fcpxml or .edl name to write one")

@@ -9,17 +9,21 @@ import tempfile
 __all__ = ["path_beside", "atomic_write_text"]
 
 
-def path_beside(input_path: str | os.PathLike, suffix: str) -> str:
-    """``NAME.otio-tools<suffix>`` beside *input_path*, numbered (``-2``, ``-3``...) when taken."""
+def path_beside(input_path: str | os.PathLike, suffix: str, companions: tuple[str, ...] = ()) -> str:
+    """``NAME.otio-tools<suffix>`` beside *input_path*, numbered (``-2``, ``-3``...) when taken.
+
+    A name is taken when the file exists, or any file that will be written
+    beside it: the same stem with one of the *companions* suffixes.
+    """
     input_path = os.fspath(input_path).rstrip("/")
     stem = os.path.splitext(os.path.basename(input_path))[0]
     directory = os.path.dirname(os.path.abspath(input_path))
-    candidate = os.path.join(directory, f"{stem}.otio-tools{suffix}")
-    n = 2
-    while os.path.exists(candidate):
-        candidate = os.path.join(directory, f"{stem}.otio-tools-{n}{suffix}")
+    n = 1
+    while True:
+        base = os.path.join(directory, f"{stem}.otio-tools" + (f"-{n}" if n > 1 else ""))
+        if not any(os.path.exists(base + s) for s in (suffix, *companions)):
+            return base + suffix
         n += 1
-    return candidate
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> str:

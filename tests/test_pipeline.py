@@ -148,3 +148,13 @@ def test_example_pipeline_script_gates_on_severity(demo, tmp_path, monkeypatch, 
     assert info.value.code == 1
     assert "the cut goes back to editorial" in out and "flash_frame" in out
     assert (tmp_path / "qc" / "ai_short.html").exists()
+
+
+def test_reviews_of_one_edit_in_two_formats_side_by_side_do_not_collide(demo, tmp_path):
+    folder = tmp_path / "side"
+    shutil.copytree(demo, folder)
+    for name in ("ai_short.otio", "ai_short.xml"):
+        assert exit_code("review", str(folder / name), "-q", "--fail-on", "never") == 0
+    written = sorted(p.name for p in folder.iterdir() if "otio-tools" in p.name)
+    assert "ai_short.otio-tools.otio" in written and "ai_short.otio-tools-2.xml" in written
+    assert "ai_short.otio-tools.ccc" in written and "ai_short.otio-tools-2.ccc" in written

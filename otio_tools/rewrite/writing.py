@@ -44,9 +44,12 @@ from otio_tools.rewrite.sidecars import (
 from otio_tools.rewrite.verification import rewrite_differences
 from otio_tools.timeline_io import TimelineFile, timeline_of, write_timeline
 
-__all__ = ["Rewritten", "write_reviewed", "write_timeline_with_findings", "SIDECAR_FORMATS"]
+__all__ = ["Rewritten", "write_reviewed", "write_timeline_with_findings", "SIDECAR_FORMATS", "SIDECAR_SUFFIXES"]
 
 SIDECAR_FORMATS = ("edl", "aaf")
+
+SIDECAR_SUFFIXES = (".takes.edl", ".resolve-markers.edl", ".avid-markers.txt", ".ccc", ".cdl")
+"""What files beside a reviewed timeline ``NAME.SUFFIX`` may be called: ``NAME`` plus one of these."""
 """Output formats that also get the Resolve marker EDL and the Avid marker list."""
 
 
