@@ -267,7 +267,7 @@ def _review_file(work: _FileWork, settings, source) -> _FileOutcome:
                 got.setdefault(request_id, {})[delivered.number] = delivered.image
             else:
                 bad.setdefault(request_id, []).extend(delivered.frames)
-    shot_analysers = [cls(getattr(settings, _SETTINGS_GROUP.get(n, n)))
+    shot_analysers = [cls(settings.for_analyser(n))
                       for n, cls in SHOT_ANALYSERS.items() if settings.runs(n)]
     for i, item in work.items.items():
         key = str(i)
@@ -289,9 +289,6 @@ def _review_file(work: _FileWork, settings, source) -> _FileOutcome:
         outcome.analysis_seconds += time.perf_counter() - started
         outcome.views[i] = dataclasses.replace(view, body=view.body[:0], body_frames=view.body_frames[:0])
     return outcome
-
-
-_SETTINGS_GROUP = {"flash_frame": "interruption", "black_frames": "interruption"}
 
 
 def _review_file_in_worker(work: _FileWork, settings, use_cache: bool, cache_dir: str | None):
