@@ -72,3 +72,8 @@ def test_toml_example_is_a_valid_config():
         if lang == "toml":
             data = tomllib.loads(body)
             settings_for(data.pop("preset", None), data)
+
+
+def test_ci_runs_the_readmes_test_command():
+    test_command = BLOCKS[0][1].strip().splitlines()[1].strip()
+    assert test_command in (REPO / ".ci" / "run").read_text()
