@@ -28,7 +28,8 @@ def main(argv: list[str]) -> int:
         demo = Path(tmp) / "ai_short"
         shutil.copytree(REPO / "sample_timelines" / "ai_short", demo)
         html = Path(tmp) / "report.html"
-        otio_tools.review(demo / "ai_short.otio", html_path=str(html), use_cache=False)
+        otio_tools.review(demo / "ai_short.otio", html_path=str(html), output=str(demo / "reviewed.otio"),
+                          use_cache=False)
         subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
