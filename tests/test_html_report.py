@@ -15,6 +15,8 @@ import otio_tools
 from otio_tools.html_report import html_report
 
 REPO = Path(__file__).resolve().parents[1]
+# What earlier reviews of the samples wrote beside them: not part of the samples.
+REVIEW_OUTPUTS = shutil.ignore_patterns("*.otio-tools*")
 DEMO = REPO / "sample_timelines" / "ai_short"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -49,7 +51,7 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
-    shutil.copytree(DEMO, folder / "ai_short")
+    shutil.copytree(DEMO, folder / "ai_short", ignore=REVIEW_OUTPUTS)
     result = otio_tools.review(folder / "ai_short" / "ai_short.otio", html_path=str(folder / "report.html"),
                                cache_dir=str(folder / "cache"))
     return result, folder / "report.html"
@@ -107,7 +109,7 @@ def test_cards_group_the_pictures_each_kind_needs(demo_report):
 
 def test_cards_show_the_cdl_preview_and_the_take_ranking(tmp_path):
     demo = tmp_path / "ai_short"
-    shutil.copytree(DEMO, demo)
+    shutil.copytree(DEMO, demo, ignore=REVIEW_OUTPUTS)
     (tmp_path / "takes").mkdir()
     shutil.copy(demo / "media" / "shot_060.mp4", tmp_path / "takes" / "shot_060_v002.mp4")
     result = otio_tools.review(demo / "ai_short.otio", output=str(tmp_path / "out.otio"),

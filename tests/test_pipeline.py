@@ -20,13 +20,15 @@ from otio_tools.errors import ConfigError
 from otio_tools.progress import TerminalProgress
 
 REPO = Path(__file__).resolve().parents[1]
+# What earlier reviews of the samples wrote beside them: not part of the samples.
+REVIEW_OUTPUTS = shutil.ignore_patterns("*.otio-tools*")
 DEMO = REPO / "sample_timelines" / "ai_short"
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    shutil.copytree(DEMO, folder / "ai_short")
+    shutil.copytree(DEMO, folder / "ai_short", ignore=REVIEW_OUTPUTS)
     return folder / "ai_short"
 
 
@@ -152,7 +154,7 @@ def test_example_pipeline_script_gates_on_severity(demo, tmp_path, monkeypatch, 
 
 def test_reviews_of_one_edit_in_two_formats_side_by_side_do_not_collide(demo, tmp_path):
     folder = tmp_path / "side"
-    shutil.copytree(demo, folder)
+    shutil.copytree(DEMO, folder, ignore=REVIEW_OUTPUTS)
     for name in ("ai_short.otio", "ai_short.xml"):
         assert exit_code("review", str(folder / name), "-q", "--fail-on", "never") == 0
     written = sorted(p.name for p in folder.iterdir() if "otio-tools" in p.name)

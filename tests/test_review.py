@@ -18,6 +18,8 @@ from otio_tools.timeline_io import read_timeline
 from tests.conftest import shared_path
 
 REPO = Path(__file__).resolve().parents[1]
+# What earlier reviews of the samples wrote beside them: not part of the samples.
+REVIEW_OUTPUTS = shutil.ignore_patterns("*.otio-tools*")
 DEMO = REPO / "sample_timelines" / "ai_short"
 SCHEMA = json.loads((REPO / "otio_tools" / "schemas" / "report-1.schema.json").read_text())
 
@@ -26,7 +28,7 @@ SCHEMA = json.loads((REPO / "otio_tools" / "schemas" / "report-1.schema.json").r
 def demo(tmp_path):
     """A copy of the demo, so reports land in a temporary folder."""
     target = tmp_path / "ai_short"
-    shutil.copytree(DEMO, target)
+    shutil.copytree(DEMO, target, ignore=REVIEW_OUTPUTS)
     return target
 
 
