@@ -23,6 +23,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from otio_tools.errors import MediaError
 from otio_tools.frames.colour import DEFAULT_LONG_SIDE, rgb_for_analysis
@@ -137,11 +138,12 @@ class PyAVFrameSource(FrameSource):
 
     def _converter(self, stream: av.video.stream.VideoStream):
         long_side = self.long_side
+        reformatter = VideoReformatter()  # one scaler per stream, reused frame after frame
 
         def convert(frame: av.VideoFrame) -> np.ndarray:
             # The decoder knows a bitstream-only aspect ratio once it has decoded a frame.
             sar = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio
-            image = rgb_for_analysis(frame, sar, long_side)
+            image = rgb_for_analysis(frame, sar, long_side, reformatter)
             image.flags.writeable = False
             return image
 
