@@ -111,3 +111,20 @@ def ensure_media(folder: Path, minutes: float, cuts: int, fps: int, gop: int, wo
             list(pool.map(write_clip, missing, [fps] * len(missing), [gop] * len(missing)))
     (folder / "last_run.json").write_text(json.dumps({"clips": len(specs), "frames": sum(s.frames for s in specs)}))
     return specs
+
+
+def edit_timeline(shots: list[ShotSpec], fps: int, name: str = "frame access benchmark"):
+    """The edit as an OpenTimelineIO timeline: one video track, the shots end to end, absolute media paths."""
+    import opentimelineio as otio
+
+    track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    for shot in shots:
+        track.append(otio.schema.Clip(
+            name=shot.path.stem,
+            media_reference=otio.schema.ExternalReference(target_url=str(shot.path.resolve())),
+            source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(shot.start, fps),
+                                                 otio.opentime.RationalTime(shot.end - shot.start, fps)),
+        ))
+    timeline = otio.schema.Timeline(name=name)
+    timeline.tracks.append(track)
+    return timeline

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_media import ShotSpec, ensure_media, shot_specs  # noqa: E402
+from bench_media import ShotSpec, edit_timeline, ensure_media, shot_specs  # noqa: E402
 
 from otio_tools.frames import Frame, FrameRequest, PyAVFrameSource, frames_for_plan, read_plan  # noqa: E402
 from otio_tools.frames.colour import DEFAULT_LONG_SIDE  # noqa: E402
@@ -143,16 +143,18 @@ def run_scenedetect(paths: list[Path], jobs: int = 1) -> dict:
 
 def _floor_file(path: str, count: int, long_side: int, threads: int) -> dict:
     import av
+    from av.video.reformatter import VideoReformatter
 
     from otio_tools.frames.colour import rgb_for_analysis
 
+    reformatter = VideoReformatter()
     with av.open(path) as container:
         stream = container.streams.video[0]
         stream.codec_context.thread_type = "AUTO"
         stream.codec_context.thread_count = threads
         done = 0
         for frame in container.decode(stream):
-            rgb_for_analysis(frame, stream.sample_aspect_ratio, long_side)
+            rgb_for_analysis(frame, stream.sample_aspect_ratio, long_side, reformatter)
             done += 1
             if done >= count:
                 break
@@ -206,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="configurations to run, e.g. 'ab' (default abcd); 'p' adds PySceneDetect run one file per "
                              "worker over --jobs workers, the peer at the same parallelism")
     parser.add_argument("--rss-growth", action="store_true", help="also run b on a quarter and half of the edit")
+    parser.add_argument("--write-timeline", type=Path, metavar="FILE.otio",
+                        help="also write the edit (or its first --timeline-cuts cuts) as an OTIO timeline, e.g. for "
+                             "scripts/analysis_cost.py")
+    parser.add_argument("--timeline-cuts", type=int, default=None)
     parser.add_argument("--jobs", type=int, default=1,
                         help="worker processes for a, b and d, one media file per task (default 1: in one process)")
     args = parser.parse_args(argv)
@@ -219,6 +225,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"edit: {len(shots) - 1} cuts, {sum(s.end - s.start for s in shots)} frames used; window {args.window}, "
           f"in-shot stride {args.stride}, analysis long side {args.long_side}")
 
+    if args.write_timeline:
+        import opentimelineio as otio
+
+        part = shots if args.timeline_cuts is None else shots[: args.timeline_cuts + 1]
+        otio.adapters.write_to_file(edit_timeline(part, args.fps), str(args.write_timeline))
+        print(f"wrote {args.write_timeline}: {len(part) - 1} cuts")
     cuts = cut_requests(shots, args.window)
     both = cuts + shot_requests(shots, args.stride)
     results = {}

@@ -1,6 +1,8 @@
-"""What the analysers cost on top of decoding, on the QC bench at the default analysis size.
+"""What the analysers cost on top of decoding, at the default analysis size.
 
-    python scripts/analysis_cost.py BENCH_DIR
+    python scripts/analysis_cost.py BENCH_DIR           every case of the QC bench
+    python scripts/analysis_cost.py TIMELINE [...]      these timelines (e.g. the frame access
+                                                        benchmark's 1080p edit, --write-timeline)
 
 For every case: the decode alone (the frames the review asks for, read
 through the same decoder, nothing analysed), then the full review without the
@@ -40,19 +42,26 @@ def decode_seconds(timeline_path: Path, settings: AnalysisSettings) -> tuple[flo
 
 
 def main(argv: list[str]) -> int:
-    bench = Path(argv[0])
+    if not argv:
+        print(__doc__)
+        return 2
+    if len(argv) == 1 and (Path(argv[0]) / "cases").is_dir():
+        timelines = [case / "timeline.otio" for case in sorted((Path(argv[0]) / "cases").iterdir())
+                     if (case / "timeline.otio").exists()]
+    else:
+        timelines = [Path(a) for a in argv]
     settings = AnalysisSettings()
     total_decode = total_analysis = total_review = 0.0
-    for case in sorted((bench / "cases").iterdir()):
-        path = case / "timeline.otio"
+    for path in timelines:
         decode, frames = decode_seconds(path, settings)
         result = review_timeline(path, settings=settings, use_cache=False)
         total_decode += decode
         total_analysis += result.analysis_seconds
         total_review += result.seconds
-        print(f"{case.name}: {frames} frames, decode {decode:.2f} s, analysis {result.analysis_seconds:.2f} s "
+        name = path.parent.name if path.name == "timeline.otio" else path.name
+        print(f"{name}: {frames} frames, decode {decode:.2f} s, analysis {result.analysis_seconds:.2f} s "
               f"({100 * result.analysis_seconds / decode:.0f} %), whole review {result.seconds:.2f} s")
-    print(f"all cases: decode {total_decode:.1f} s, analysis {total_analysis:.1f} s = "
+    print(f"all: decode {total_decode:.1f} s, analysis {total_analysis:.1f} s = "
           f"{100 * total_analysis / total_decode:.0f} % on top of decoding; whole reviews {total_review:.1f} s")
     return 0
 
