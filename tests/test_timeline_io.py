@@ -60,6 +60,21 @@ def test_a_timeline_from_elsewhere_is_written_and_reads_back_the_same(tmp_path, 
     assert _listing(tmp_path) == [out.name]
 
 
+@pytest.mark.parametrize("url, written", [
+    ("/media/shot_a.mov", "file:///media/shot_a.mov"),        # a plain absolute path becomes a file URL
+    ("media/shot_a.mov", "file://media/shot_a.mov"),          # a relative one is kept, as the reader gives it back
+    ("file:///media/shot_a.mov", "file:///media/shot_a.mov"),
+])
+def test_plain_media_paths_are_written_to_aaf_as_the_same_path(tmp_path, url, written):
+    timeline = _timeline()
+    for clip in timeline.find_clips():
+        clip.media_reference.target_url = url
+    out = tmp_path / "cut.aaf"
+    write_timeline(timeline, out)
+    back = read_timeline(out)
+    assert {c.media_reference.target_url for c in back.timeline.find_clips()} == {written}
+
+
 def test_otio_round_trip_is_identical_json(tmp_path):
     timeline = _timeline()
     write_timeline(timeline, tmp_path / "cut.otio")

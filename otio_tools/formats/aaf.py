@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import fractions
+import os
 import uuid
 
 import aaf2
@@ -49,6 +50,10 @@ def carried_facts(facts: dict) -> dict:
     ``metadata``                  name, and a colour
     a time warp's ``name``        Avid names every speed change ``Motion
                                   Control``
+    ``file://`` on a media URL    a locator holds a URL: a plain path is written
+                                  as a ``file://`` URL (an absolute path) or
+                                  as it is, and the reader puts ``file://``
+                                  before any URL without it; the path is kept
     ============================  ================================================
     """
     out = copy.deepcopy(facts)
@@ -72,7 +77,16 @@ def carried_facts(facts: dict) -> dict:
             node.pop("metadata", None)
         elif node["type"] in ("LinearTimeWarp", "FreezeFrame"):
             node.pop("name", None)
+        if node["type"] == "Clip" and node.get("media_url"):
+            node["media_url"] = _without_file_scheme(node["media_url"])
     return out
+
+
+def _without_file_scheme(url: str) -> str:
+    """The path a media URL names, as the AAF reader's ``file://`` prefixing leaves it comparable."""
+    if url.startswith("file://localhost/"):
+        return url[len("file://localhost"):]
+    return url[len("file://"):] if url.startswith("file://") else url
 
 
 def _is_empty(track: dict) -> bool:
@@ -103,7 +117,7 @@ def write_to_file(document, path: str, adapter_name: str = "AAF") -> None:
             f"the AAF writer writes a single timeline, and this document holds {len(names)} "
             f"({', '.join(repr(n) for n in names)}); write the one you need, or write .otio"
         )
-    document = _with_writable_descriptors(_with_dissolve_definitions(_with_media_at_sequence_rate(document)))
+    document = _with_file_urls(_with_writable_descriptors(_with_dissolve_definitions(_with_media_at_sequence_rate(document))))
     # A clip read from an AAF keeps its mob id; any other gets a new one, as
     # an Avid import of a timeline from another system does.
     otio.adapters.write_to_file(document, path, adapter_name=adapter_name, use_empty_mob_ids=True)
@@ -201,6 +215,21 @@ def _with_writable_descriptors(timeline: otio.schema.Timeline) -> otio.schema.Ti
             metadata = _as_plain(clip.media_reference.metadata["AAF"])
             del metadata["EssenceDescription"]["ClassName"]
             clip.media_reference.metadata["AAF"] = metadata
+    return timeline
+
+
+def _with_file_urls(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
+    """*timeline*, or a copy whose absolute media paths are ``file://`` URLs, which is what an AAF locator holds."""
+    def plain_absolute(clip: otio.schema.Clip) -> bool:
+        url = getattr(clip.media_reference, "target_url", None) or ""
+        return "://" not in url and os.path.isabs(url)
+
+    if not any(plain_absolute(clip) for clip in timeline.find_clips()):
+        return timeline
+    timeline = copy.deepcopy(timeline)
+    for clip in timeline.find_clips():
+        if plain_absolute(clip):
+            clip.media_reference.target_url = otio.url_utils.url_from_filepath(clip.media_reference.target_url)
     return timeline
 
 
