@@ -116,6 +116,23 @@ def _edl(marker: otio.schema.Marker, spec: FindingMarker) -> None:
     del marker.metadata["otio_tools"]
 
 
+# Media Composer's marker colours; each of ours is one of them (see MARKER_COLOURS).
+AVID_COLOURS = (
+    otio.schema.MarkerColor.RED, otio.schema.MarkerColor.GREEN, otio.schema.MarkerColor.BLUE,
+    otio.schema.MarkerColor.CYAN, otio.schema.MarkerColor.MAGENTA, otio.schema.MarkerColor.YELLOW,
+    otio.schema.MarkerColor.BLACK, otio.schema.MarkerColor.WHITE,
+)
+
+
+def _aaf(marker: otio.schema.Marker, spec: FindingMarker) -> None:
+    # An Avid marker holds one text, its comment, which our writer fills with the name, and a
+    # colour from Media Composer's eight; the full message is in the Avid marker list beside it.
+    if marker.color not in AVID_COLOURS:
+        marker.color = otio.schema.MarkerColor.RED
+    marker.comment = ""
+    del marker.metadata["otio_tools"]
+
+
 DIALECTS: dict[str, MarkerDialect] = {
     d.format: d
     for d in (
@@ -125,6 +142,7 @@ DIALECTS: dict[str, MarkerDialect] = {
         MarkerDialect("fcp7xml", False, False, False, _fcp7xml),
         MarkerDialect("fcpxml", True, False, False, _fcpxml),
         MarkerDialect("edl", True, False, True, _edl),
+        MarkerDialect("aaf", True, False, False, _aaf),
     )
 }
 

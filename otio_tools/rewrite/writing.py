@@ -5,8 +5,9 @@ names another) with one marker per finding in that format's dialect
 (:mod:`otio_tools.rewrite.dialects`). It is written atomically, read back and
 checked (:mod:`otio_tools.rewrite.verification`) before it replaces anything.
 EDL and AAF outputs also get the marker sidecars (:mod:`otio_tools.rewrite.sidecars`):
-an EDL's ``LOC`` lines carry no duration or comment, and the installed AAF
-writer writes no markers at all, so for AAF only the sidecars are written.
+an EDL's ``LOC`` lines carry no duration or comment, and an Avid marker holds
+one text (our writer puts the marker's name there, on the picture track, as
+Media Composer writes its markers), so the full messages travel beside them.
 CDLs fitted for grade findings (:mod:`otio_tools.rewrite.grading`) go on
 their clips (``metadata["cdl"]``, ``*ASC_SOP``/``*ASC_SAT`` in an EDL), into
 the marker's comment with the measure before and after, and into ``.ccc`` and
@@ -128,9 +129,7 @@ def write_timeline_with_findings(
     findings, fits, trims, slots = tuple(findings), tuple(cdl_fits), tuple(trims), tuple(slots)
     notes: list[str] = []
     base = timeline_file.timeline
-    if apply_trims and trims and fmt == "aaf":
-        notes.append(f"{output}: trims not applied: the AAF is not written (its writer writes no markers)")
-    elif apply_trims and trims:
+    if apply_trims and trims:
         base, trims = timeline_with_trims(base, trims, cuts.rate)
         notes += [f"{t.summary()} (a ripple moves only its own track: {t.clip}'s is not the only one with clips)"
                   for t in trims if not t.applied]
@@ -159,20 +158,13 @@ def write_timeline_with_findings(
         paths["takes"] = write_timeline(
             takes_only_timeline(base, slots, cuts.rate, os.path.dirname(os.path.abspath(output))), takes_path,
             format="edl", overwrite=overwrite, rate=timeline_file.rate or cuts.rate)
-    if fmt == "aaf":
-        notes.append(
-            f"{output}: not written: the installed AAF writer writes no markers; import "
-            f"{paths['avid_markers']} in Media Composer's Markers window, or {paths['resolve_markers']} "
-            "in Resolve (Timeline Markers from EDL)"
-        )
-        return Rewritten(paths, len(specs), tuple(notes), fits, trims, slots)
     dialect = dialect_for(fmt)
     if dialect is None:
         raise TimelineWriteError(
             f"{output}: review markers cannot be written as {fmt}; write one of: "
-            f"{', '.join([*DIALECTS, 'aaf'])} (e.g. -o NAME.otio)"
+            f"{', '.join(DIALECTS)} (e.g. -o NAME.otio)"
         )
-    on_track = () if fmt == "edl" else slots
+    on_track = () if fmt in ("edl", "aaf") else slots  # their takes go to NAME.takes.edl
     document = _document_with_findings(timeline_file, base, findings, cuts, dialect, merge, fixes, fits,
                                        on_track, os.path.dirname(os.path.abspath(output)))
     # What was meant to be written: the input plus the markers (the same edit in another
@@ -190,8 +182,18 @@ def write_timeline_with_findings(
                 + ("; write the input's own format" if fmt != timeline_file.format.name else "")
             )
 
-    paths["timeline"] = write_timeline(document, output, format=fmt, overwrite=overwrite, rate=timeline_file.rate,
-                                       verify=verify)
+    try:
+        paths["timeline"] = write_timeline(document, output, format=fmt, overwrite=overwrite,
+                                           rate=timeline_file.rate, verify=verify)
+    except TimelineWriteError as exc:
+        if fmt != "aaf":
+            raise
+        # Some Avid sequences hold what the AAF writer cannot write back (see the README's round-trip
+        # table): nothing is written in their place, and the marker files carry the review instead.
+        notes.append(
+            f"{exc}; the markers are in {paths['avid_markers']} (Media Composer: Markers window, Import "
+            f"Markers) and {paths['resolve_markers']} (Resolve: Timeline Markers from EDL)"
+        )
     return Rewritten(paths, len(specs), tuple(notes), fits, trims, slots)
 
 

@@ -31,7 +31,7 @@ from otio_tools.timeline_io import read_timeline
 from tests.conftest import shared_files, shared_path
 
 CASES = [p.name for p in shared_files("bench", "cases") if p.is_dir()]
-SUFFIX = {"otio": ".otio", "fcp7xml": ".xml", "edl": ".edl", "fcpxml": ".fcpxml", "otioz": ".otioz"}
+SUFFIX = {"otio": ".otio", "fcp7xml": ".xml", "edl": ".edl", "fcpxml": ".fcpxml", "otioz": ".otioz", "aaf": ".aaf"}
 
 # A sample of real exports per format (Resolve, Premiere and Hiero, Avid-style EDLs, Final Cut Pro),
 # with markers of their own where the corpus has them.
@@ -135,13 +135,25 @@ def test_a_bench_case_written_as_another_format_carries_its_markers(fmt, tmp_pat
     assert all(m.comment for _, m in marks)  # FCPXML notes, OTIO comments
 
 
-def test_aaf_gets_the_marker_sidecars_and_says_why_not_the_timeline(tmp_path):
-    case = CASES[0] if CASES else pytest.skip("no bench cases")
-    loaded = _read(shared_path("bench", "cases", case, "timeline.otio"))
-    result = write_timeline_with_findings(loaded, truth_findings(case), tmp_path / "out.aaf")
-    assert "timeline" not in result.paths and not (tmp_path / "out.aaf").exists()
-    assert "writes no markers" in result.notes[0]
+@pytest.mark.parametrize("case", CASES)
+def test_aaf_gets_avid_markers_on_the_picture_track_and_the_marker_files(case, tmp_path):
+    original = _read(shared_path("bench", "cases", case, "timeline.otio"))
+    findings = truth_findings(case)
+    out = tmp_path / "out.aaf"
+    result = write_timeline_with_findings(original, findings, out, slots=placeholder_slots(case))
+    assert result.paths["timeline"] == str(out)
+    written = _read(out)
+    rate = timeline_cuts(original.timeline).rate
+    # The edit as AAF carries it, and one Avid marker per finding at its record frame, named as ours.
+    _assert_only_markers_added(original.timeline, written.timeline, findings, "aaf", rate)
+    meant = sorted(finding_markers(findings), key=lambda m: m.start)
+    got = review_markers(written.timeline, rate)
+    assert [(f, m.name) for f, m in got] == [(m.start, m.name) for m in meant]
+    assert {str(m.color) for _, m in got} <= {"RED", "GREEN", "BLUE", "CYAN", "MAGENTA", "YELLOW", "BLACK", "WHITE"}
+    # The full messages travel in the marker files beside it; the take slots in the takes EDL.
     assert len(read_avid_marker_list(Path(result.paths["avid_markers"]).read_text())) == result.markers
+    takes = read_timeline(result.paths["takes"], rate=rate).timeline
+    assert [c.name for c in takes.find_clips()] == [s.slot_name for s in placeholder_slots(case)]
 
 
 @pytest.mark.parametrize("name", CORPUS_SAMPLE)
@@ -161,7 +173,7 @@ def test_corpus_timelines_keep_everything_and_gain_markers(name, tmp_path):
     assert theirs == []  # none of the corpus markers is taken for ours
 
 
-@pytest.mark.parametrize("fmt", ["otio", "fcp7xml", "edl", "fcpxml"])
+@pytest.mark.parametrize("fmt", ["otio", "fcp7xml", "edl", "fcpxml", "aaf"])
 def test_reviewing_a_reviewed_timeline_replaces_our_markers(fmt, tmp_path):
     case = CASES[0] if CASES else pytest.skip("no bench cases")
     first = bench_case_written(case, fmt, tmp_path)
@@ -174,14 +186,28 @@ def test_reviewing_a_reviewed_timeline_replaces_our_markers(fmt, tmp_path):
     assert [f for f, _ in review_markers(written.timeline, rate)] == sorted(f.start for f in findings)
 
 
-@pytest.mark.parametrize("name", ["aaf/multiple_markers.aaf", "aaf/one_marker.aaf"])
-def test_an_avid_aaf_gets_marker_files_at_its_record_timecodes(name, tmp_path):
+@pytest.mark.parametrize("name, written", [
+    ("aaf/one_marker.aaf", True),
+    # The AAF writer cannot write this sequence back the same (a marker outside its clip's range, see
+    # tests/test_roundtrip.py): the timeline is not written, the marker files are.
+    ("aaf/multiple_markers.aaf", False),
+])
+def test_an_avid_aaf_gets_marker_files_at_its_record_timecodes(name, written, tmp_path):
     original = _read(shared_path("corpus", "timelines", name))
     cuts = timeline_cuts(original.timeline)
     shots = cuts.picture.shots
     findings = [Finding("flicker", Severity.WARNING, s.record_start, 2, 0, s.name, 1, 1, f"{s.name} flickers")
                 for s in shots[:3]]
     result = write_timeline_with_findings(original, findings, tmp_path / "out.aaf", cuts=cuts)
+    if written:
+        # Avid's own markers survive beside ours, and the rest of the edit is unchanged.
+        _assert_only_markers_added(original.timeline, _read(tmp_path / "out.aaf").timeline, findings, "aaf",
+                                   cuts.rate)
+    else:
+        assert not (tmp_path / "out.aaf").exists() and "timeline" not in result.paths
+        assert not list(tmp_path.glob(".out.aaf.*"))  # no temporary file left behind
+        assert "nothing was written" in result.notes[-1] or "not the timeline plus" in result.notes[-1]
+        assert result.paths["avid_markers"] in result.notes[-1]
     wanted = [cuts.timecode(f.start) for f in findings]
     assert [r["timecode"] for r in read_avid_marker_list(Path(result.paths["avid_markers"]).read_text())] == wanted
     assert [r["timecode"] for r in read_resolve_marker_edl(Path(result.paths["resolve_markers"]).read_text())] == wanted
