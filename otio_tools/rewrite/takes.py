@@ -157,8 +157,8 @@ def _colour_cost(before: np.ndarray | None, head: np.ndarray, tail: np.ndarray, 
 
     cost = 0.0
     for out_frames, in_frames in ((before, head), (tail, after)):
-        if out_frames is None or not len(out_frames) or not len(in_frames):
-            continue
+        if out_frames is None or in_frames is None or not len(out_frames) or not len(in_frames):
+            continue  # no shot on that side (a gap, missing media, the timeline's edge)
         m = cut_colour(out_frames, in_frames, grade)
         cost += m.grade / grade.grade_floor + abs(m.exposure) / grade.exposure_floor
         if np.isfinite(m.subject):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import opentimelineio as otio
 import pytest
 from click.testing import CliRunner
@@ -44,6 +45,23 @@ def test_alternate_generations_are_found_by_name(shot, media, expected, tmp_path
         (tmp_path / name).write_bytes(b"")
     found = take_candidates(shot, str(tmp_path / media) if media else None, [tmp_path / "takes"])
     assert [os.path.relpath(p, tmp_path) for p in found] == expected
+
+
+@pytest.mark.parametrize("side", ["before", "after", "both"])
+def test_a_take_beside_a_gap_is_judged_on_the_cut_it_has(side):
+    from otio_tools.analysers import AnalysisSettings
+    from otio_tools.rewrite.takes import _colour_cost
+
+    grade = AnalysisSettings().grade
+    grey = np.full((3, 24, 32, 3), 120, np.uint8)
+    warm = grey.copy()
+    warm[..., 0] = 170  # a redder take
+    neighbour = None if side == "both" else grey
+    before, after = (None, neighbour) if side == "before" else (neighbour, None)
+    cost_same = _colour_cost(before, grey, grey, after, grade)
+    cost_warm = _colour_cost(before, warm, warm, after, grade)
+    assert cost_same == pytest.approx(0.0, abs=1e-6)
+    assert (cost_warm > cost_same) if side != "both" else cost_warm == 0.0
 
 
 @pytest.fixture
