@@ -194,6 +194,16 @@ SHOTS: list[Shot | BlackGap] = [
 ]
 
 
+# Alternate takes beside the media, which a review finds by name and ranks for the replacement-take
+# slots of the shots with errors: each is the same generator output as its shot without the defect
+# added here, standing in for a regenerated take.
+TAKES: list[Shot] = [
+    Shot("shot_040_v002", LTX2, 86, 30, note="another take of shot_040: the same frames without the flicker"),
+    Shot("shot_060_take2", ASTRO_TURBO, 25, 18, crop=(200, 40, 680, 310),
+         note="another take of shot_060: the same frames without the warm grade"),
+]
+
+
 def manifest_entries(corpus: Path) -> dict[str, dict]:
     entries = json.loads((corpus / "manifest.json").read_text())
     return {e["file"]: e for e in entries}
@@ -315,6 +325,8 @@ def build_short(corpus: Path, out: Path) -> tuple[otio.schema.Timeline, dict[str
                           len(frames))
         clip.metadata["generated_from"] = {"corpus_file": item.source, "note": item.note}
         track.append(clip)
+    for take in TAKES:
+        encode(media_frames(take, corpus), out / "media" / f"{take.name}.mp4")
     return timeline, frames_of
 
 
@@ -419,8 +431,8 @@ def changes_of(shot: Shot) -> str:
 def credits_of(corpus: Path) -> str:
     entries = manifest_entries(corpus)
     used: dict[str, list[str]] = {}
-    shots = {s.name: s for s in SHOTS if isinstance(s, Shot)}
-    for s in SHOTS:
+    shots = {s.name: s for s in [*SHOTS, *TAKES] if isinstance(s, Shot)}
+    for s in [*SHOTS, *TAKES]:
         if isinstance(s, Shot):
             used.setdefault(s.source, []).append(s.name)
     lines = [
@@ -429,6 +441,8 @@ def credits_of(corpus: Path) -> str:
         "The media in `media/` are modified copies of outputs of video-generation models published",
         "in public repositories: cropped, scaled and re-encoded, some with a grade, a held frame or a",
         "flicker added (listed per file below). Each source is given as the corpus manifest records it.",
+        "`shot_040_v002.mp4` and `shot_060_take2.mp4` are the alternate takes a review finds beside the",
+        "media: the same source frames as their shots without the defect added to them.",
         "",
     ]
     for source, names in used.items():

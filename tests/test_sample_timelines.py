@@ -102,7 +102,8 @@ def test_demo_is_one_video_track_of_clips_and_one_black_gap(short):
 def test_demo_media_is_small_h264_with_handles(short):
     files = sorted((SHORT / "media").glob("*.mp4"))
     assert sum(f.stat().st_size for f in files) < 10 * 1024 * 1024
-    assert {f.stem for f in files} == {c.name for c in short.find_clips()}
+    # One file per clip, and the alternate takes a review finds beside them.
+    assert {f.stem for f in files} == {c.name for c in short.find_clips()} | {"shot_040_v002", "shot_060_take2"}
     for clip in short.find_clips():
         available = clip.media_reference.available_range
         used = clip.source_range
@@ -166,6 +167,8 @@ def test_credits_name_every_media_file_and_ship_the_licence(truth):
     credits = (SHORT / "CREDITS.md").read_text()
     for entry in truth["clips"]:
         assert f"`{entry['media']}`" in credits
+    for take in ("shot_040_v002", "shot_060_take2"):
+        assert f"`media/{take}.mp4`" in credits
     assert "Licence: Apache-2.0" in credits
     assert "Apache License" in (SHORT / "LICENSE-Apache-2.0.txt").read_text()
 
