@@ -128,7 +128,7 @@ def test_frames_cut_off_a_tail_map_to_the_shots_new_last_frame():
     assert [record_frame_after([trim], f) for f in (74, 75, 79, 80)] == [74, 74, 74, 75]
 
 
-@pytest.mark.parametrize("fmt, source", [("otio", "timeline.otio"), ("edl", "timeline.edl")])
+@pytest.mark.parametrize("fmt, source", [("otio", "timeline.otio"), ("edl", "timeline.edl"), ("aaf", "timeline.otio")])
 def test_a_bench_case_with_trims_applied_keeps_every_other_shot(fmt, source, tmp_path):
     case = "public_03"
     truth = json.loads(shared_path("bench", "cases", case, "truth.json").read_text())
