@@ -10,11 +10,13 @@ whose name is the shot's (or its media's) base name with a version or take
 number: ``shot_010_v003.mp4``, ``shot_010_take2.mov``, ``shot_010-2.mp4``,
 ``gen_0007_1.mp4`` (the base name drops a ``_v002``/``_take1`` of its own).
 
-Each take is scored against the shot's neighbours with the analysers' own
-measures: colour continuity at both cuts (the grade analyser's lightness-
-equalised grade difference, exposure and subject hue shift, each over its
-floor), at a few start positions in the take, keeping the one that matches
-best (the slot's source range); then the in-shot analysers (flicker, frozen
+Each take is scored against the shot's neighbours (looking past flash
+frames, which the review asks to remove) with the analysers' own measures:
+colour continuity at both cuts (the grade analyser's lightness-equalised
+grade difference, exposure and subject hue shift, each over its floor), at a
+few start positions in the take, keeping the one that matches best, or the
+shot's own in point when it matches within half a floor of that (the slot's
+source range); then the in-shot analysers (flicker, frozen
 frames, morph, photosensitive flash) on that range, three points per error,
 one per warning. Lower is better; the ranking goes into the slot's metadata
 and the marker's comment.
@@ -53,6 +55,10 @@ _VIDEO = (".mp4", ".mov", ".mxf", ".mkv", ".webm", ".avi", ".m4v")
 # A version or take number a name ends with (a plain number is the shot's own: gen_0007).
 _VERSION = re.compile(r"[_-](?:v|take|t)\d+$", re.IGNORECASE)
 _STARTS = 5
+# Colour costs are sums of measures over their perceptual floors (1.0: a mismatch just seen).
+# Starts within half a floor of the best one cannot be told apart on screen: then the shot's own
+# in point wins, so the take plays the same moment as the shot it stands in for.
+_SAME_COST = 0.5
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,18 @@ def _quality(path: str, info, start: int, n: int, record_start: int, rate: float
     return cost, tuple(sorted({f.kind for f in found if f.severity is not Severity.INFO}))
 
 
+def best_start(costs: dict[int, float], in_point: int | None) -> tuple[float, int]:
+    """(cost, start) of the take's best start frame: the lowest colour cost, or *in_point* when it is as good.
+
+    "As good" is within ``_SAME_COST`` (half a perceptual floor) of the lowest cost.
+    """
+    low = min(costs.values())
+    if in_point in costs and costs[in_point] <= low + _SAME_COST:
+        return costs[in_point], in_point
+    start = min(costs, key=lambda s: (costs[s], s))
+    return costs[start], start
+
+
 def _score_take(path, item, before, after, source, probe, settings) -> TakeScore | None:
     try:
         info = probe(path)
@@ -202,13 +220,12 @@ def _score_take(path, item, before, after, source, probe, settings) -> TakeScore
     if item.frames and 0 <= min(item.frames) <= last:
         starts.add(min(item.frames))
     edge = settings.grade.edge_frames
-    best = None
+    costs = {}
     for start in sorted(starts):
         head = _read(source, path, range(start, start + min(edge, n)))
         tail = _read(source, path, range(start + n - min(edge, n), start + n))
-        cost = _colour_cost(before, head, tail, after, settings.grade)
-        if best is None or cost < best[0]:
-            best = (cost, start)
+        costs[start] = _colour_cost(before, head, tail, after, settings.grade)
+    best = best_start(costs, min(item.frames) if item.frames else None)
     quality, kinds = _quality(path, info, best[1], n, shot.record_start, rate, shot.name, source, settings)
     return TakeScore(path, best[1], n, float(info.fps), best[0], quality, kinds)
 
@@ -239,6 +256,7 @@ def take_slots(result, takes_dirs: Iterable[str] = (), *, settings=None, source=
             errors.setdefault((item.shot.record_start, item.shot.name), []).append(finding)
     if not errors:
         return []
+    flashes = {(f.start, f.clip) for f in result.findings if f.kind == "flash_frame" and f.clip is not None}
     cache = None
     if source is None:
         source, cache = analysis_frame_source(settings.long_side, cache_dir, use_cache)
@@ -249,14 +267,9 @@ def take_slots(result, takes_dirs: Iterable[str] = (), *, settings=None, source=
             index = next(i for i, m in enumerate(shots) if (m.shot.record_start, m.shot.name) == (start, name))
             item = shots[index]
             media_path = item.link.path if item.status == "linked" else None
-            before = after = None
-            for other in shots:
-                if other.status != "linked" or not other.frames:
-                    continue
-                if other.shot.record_end == item.shot.record_start:
-                    before = _read(source, other.link.path, other.frames[-edge:])
-                elif other.shot.record_start == item.shot.record_end:
-                    after = _read(source, other.link.path, other.frames[:edge])
+            out_shot, in_shot = continuity_neighbours(shots, item, flashes)
+            before = _read(source, out_shot.link.path, out_shot.frames[-edge:]) if out_shot else None
+            after = _read(source, in_shot.link.path, in_shot.frames[:edge]) if in_shot else None
             ranking = [score for path in take_candidates(name, media_path, takes_dirs)
                        if (score := _score_take(path, item, before, after, source, probe, settings)) is not None]
             ranking.sort(key=lambda t: (t.score, t.path))
@@ -265,6 +278,28 @@ def take_slots(result, takes_dirs: Iterable[str] = (), *, settings=None, source=
         if cache is not None:
             cache.close()
     return slots
+
+
+def continuity_neighbours(shots: Sequence, item, flashes: set[tuple[int, str]] = frozenset()):
+    """The shots a take of *item* must cut with: (outgoing, incoming), each None where there is none.
+
+    Those are the shots touching it on the record timeline, looked past when
+    they are flash frames (``(record_start, name)`` in *flashes*), which the
+    review asks to remove; a gap, missing media or the timeline's edge gives None.
+    """
+    by_end = {m.shot.record_end: m for m in shots}
+    by_start = {m.shot.record_start: m for m in shots}
+
+    def usable(m) -> bool:
+        return m is not None and m.status == "linked" and bool(m.frames)
+
+    before = by_end.get(item.shot.record_start)
+    while before is not None and (before.shot.record_start, before.shot.name) in flashes:
+        before = by_end.get(before.shot.record_start)
+    after = by_start.get(item.shot.record_end)
+    while after is not None and (after.shot.record_start, after.shot.name) in flashes:
+        after = by_start.get(after.shot.record_end)
+    return (before if usable(before) else None), (after if usable(after) else None)
 
 
 def is_takes_track(track) -> bool:

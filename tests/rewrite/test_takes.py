@@ -16,6 +16,8 @@ from otio_tools.rewrite import review_markers
 from otio_tools.rewrite.takes import (
     SLOT_PREFIX,
     TAKES_TRACK,
+    best_start,
+    continuity_neighbours,
     is_takes_track,
     plays,
     take_candidates,
@@ -62,6 +64,32 @@ def test_a_take_beside_a_gap_is_judged_on_the_cut_it_has(side):
     cost_warm = _colour_cost(before, warm, warm, after, grade)
     assert cost_same == pytest.approx(0.0, abs=1e-6)
     assert (cost_warm > cost_same) if side != "both" else cost_warm == 0.0
+
+
+@pytest.mark.parametrize("costs, in_point, expected", [
+    ({0: 2.0, 10: 2.3, 20: 3.0}, 10, (2.3, 10)),      # within half a floor: the shot's own moment
+    ({0: 2.0, 10: 2.6, 20: 3.0}, 10, (2.0, 0)),       # visibly worse: the best match
+    ({0: 2.0, 10: 2.0, 20: 3.0}, None, (2.0, 0)),     # no in point (missing media): the earliest best
+    ({0: 0.0, 10: 0.4}, 10, (0.4, 10)),
+], ids=["in-point-as-good", "in-point-worse", "no-in-point", "near-zero"])
+def test_a_take_starts_at_the_shot_s_own_moment_unless_another_matches_visibly_better(costs, in_point, expected):
+    assert best_start(costs, in_point) == pytest.approx(expected)
+
+
+def test_flash_frames_are_looked_past_for_a_take_s_neighbours():
+    from types import SimpleNamespace as NS
+
+    def item(name, start, end, linked=True):
+        return NS(shot=NS(name=name, record_start=start, record_end=end), status="linked" if linked else "missing",
+                  frames=[1, 2, 3] if linked else [])
+
+    a, b, flash, c, d = item("a", 0, 10), item("b", 10, 20), item("f", 20, 22), item("c", 22, 30), item("d", 30, 40,
+                                                                                                         linked=False)
+    shots = [a, b, flash, c, d]
+    assert continuity_neighbours(shots, b, {(20, "f")}) == (a, c)
+    assert continuity_neighbours(shots, b) == (a, flash)
+    assert continuity_neighbours(shots, c, {(20, "f")}) == (b, None)  # d's media is missing
+    assert continuity_neighbours(shots, a) == (None, b)
 
 
 @pytest.fixture
