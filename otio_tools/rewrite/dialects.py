@@ -35,6 +35,7 @@ from typing import Callable
 import opentimelineio as otio
 
 from otio_tools.rewrite.markers import FindingMarker
+from otio_tools.rewrite.sidecars import AVID_COLOURS
 
 __all__ = ["MarkerDialect", "DIALECTS", "dialect_for", "PREMIERE_COLOURS", "MARKER_RGB"]
 
@@ -116,17 +117,10 @@ def _edl(marker: otio.schema.Marker, spec: FindingMarker) -> None:
     del marker.metadata["otio_tools"]
 
 
-# Media Composer's marker colours; each of ours is one of them (see MARKER_COLOURS).
-AVID_COLOURS = (
-    otio.schema.MarkerColor.RED, otio.schema.MarkerColor.GREEN, otio.schema.MarkerColor.BLUE,
-    otio.schema.MarkerColor.CYAN, otio.schema.MarkerColor.MAGENTA, otio.schema.MarkerColor.YELLOW,
-    otio.schema.MarkerColor.BLACK, otio.schema.MarkerColor.WHITE,
-)
-
-
 def _aaf(marker: otio.schema.Marker, spec: FindingMarker) -> None:
     # An Avid marker holds one text, its comment, which our writer fills with the name, and a
-    # colour from Media Composer's eight; the full message is in the Avid marker list beside it.
+    # colour from Media Composer's eight (each of ours is one of them, see MARKER_COLOURS); the full
+    # message is in the Avid marker list beside it.
     if marker.color not in AVID_COLOURS:
         marker.color = otio.schema.MarkerColor.RED
     marker.comment = ""

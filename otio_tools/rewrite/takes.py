@@ -217,15 +217,16 @@ def _score_take(path, item, before, after, source, probe, settings) -> TakeScore
         return None
     last = info.frame_count - n
     starts = {int(round(last * i / (_STARTS - 1))) for i in range(_STARTS)}
-    if item.frames and 0 <= min(item.frames) <= last:
-        starts.add(min(item.frames))
+    in_point = min(item.frames) if item.frames else None
+    if in_point is not None and 0 <= in_point <= last:
+        starts.add(in_point)
     edge = settings.grade.edge_frames
     costs = {}
     for start in sorted(starts):
         head = _read(source, path, range(start, start + min(edge, n)))
         tail = _read(source, path, range(start + n - min(edge, n), start + n))
         costs[start] = _colour_cost(before, head, tail, after, settings.grade)
-    best = best_start(costs, min(item.frames) if item.frames else None)
+    best = best_start(costs, in_point)
     quality, kinds = _quality(path, info, best[1], n, shot.record_start, rate, shot.name, source, settings)
     return TakeScore(path, best[1], n, float(info.fps), best[0], quality, kinds)
 
