@@ -79,13 +79,6 @@ def _read_files(requests: list[FrameRequest], long_side: int, threads: int) -> d
     }
 
 
-def _by_file(requests: list[FrameRequest]) -> list[list[FrameRequest]]:
-    groups: dict[str, list[FrameRequest]] = {}
-    for request in requests:
-        groups.setdefault(request.media, []).append(request)
-    return list(groups.values())
-
-
 def _sum_results(parts: list[dict]) -> dict:
     total = {key: sum(p[key] for p in parts) for key in parts[0] if key not in ("peak_rss_mb", "pid")}
     # Workers are separate processes: the largest peak of one, and the sum of every worker's peak
@@ -98,24 +91,34 @@ def _sum_results(parts: list[dict]) -> dict:
     return total
 
 
-def _pool(jobs: int):
-    from concurrent.futures import ProcessPoolExecutor
+def _timed(function, tasks: list[tuple], jobs: int) -> dict:
+    """``function(*task)`` for every task, in this process (``jobs`` 1) or over ``jobs`` worker processes,
+    the results summed and timed as a whole."""
+    start = time.perf_counter()
+    if jobs <= 1:
+        parts = [function(*task) for task in tasks]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(function, *zip(*tasks)))
+    result = _sum_results(parts)
+    result["wall_s"] = time.perf_counter() - start
+    return result
+
+
+def _decoder_threads(jobs: int) -> int:
+    """Decoder threads per worker: the cores shared out (0, one per core, when in one process)."""
+    return 0 if jobs <= 1 else max(1, (os.cpu_count() or 1) // jobs)
 
 
 def run_plan(requests: list[FrameRequest], long_side: int, jobs: int = 1) -> dict:
-    """Read a plan, one file per task over ``jobs`` worker processes (``jobs`` 1: in this process)."""
-    start = time.perf_counter()
+    """Read a plan: in this process (``jobs`` 1) or one media file per task over ``jobs`` worker processes."""
     if jobs <= 1:
-        result = _read_files(requests, long_side, 0)
+        groups = [requests]
     else:
-        threads = max(1, (os.cpu_count() or 1) // jobs)
-        with _pool(jobs) as pool:
-            groups = _by_file(requests)
-            result = _sum_results(list(pool.map(_read_files, groups, [long_side] * len(groups), [threads] * len(groups))))
-    result["wall_s"] = time.perf_counter() - start
-    return result
+        groups = [list(f.requests) for f in read_plan(requests).files]
+    return _timed(_read_files, [(g, long_side, _decoder_threads(jobs)) for g in groups], jobs)
 
 
 def _scenedetect_file(path: Path) -> dict:
@@ -131,14 +134,7 @@ def _scenedetect_file(path: Path) -> dict:
 
 def run_scenedetect(paths: list[Path], jobs: int = 1) -> dict:
     """PySceneDetect's ContentDetector over each whole file: as its users run it (``jobs`` 1), or one file per worker."""
-    start = time.perf_counter()
-    if jobs <= 1:
-        result = _sum_results([_scenedetect_file(path) for path in paths])
-    else:
-        with _pool(jobs) as pool:
-            result = _sum_results(list(pool.map(_scenedetect_file, paths)))
-    result["wall_s"] = time.perf_counter() - start
-    return result
+    return _timed(_scenedetect_file, [(path,) for path in paths], jobs)
 
 
 def _floor_file(path: str, count: int, long_side: int, threads: int) -> dict:
@@ -163,17 +159,7 @@ def _floor_file(path: str, count: int, long_side: int, threads: int) -> dict:
 
 def run_floor(counts: dict[str, int], long_side: int, jobs: int = 1) -> dict:
     """Decode exactly ``counts[path]`` frames from each file (from its start) and convert them like the source does."""
-    start = time.perf_counter()
-    paths, numbers = list(counts), list(counts.values())
-    if jobs <= 1:
-        result = _sum_results([_floor_file(p, n, long_side, 0) for p, n in zip(paths, numbers)])
-    else:
-        threads = max(1, (os.cpu_count() or 1) // jobs)
-        with _pool(jobs) as pool:
-            result = _sum_results(list(pool.map(_floor_file, paths, numbers, [long_side] * len(paths),
-                                                [threads] * len(paths))))
-    result["wall_s"] = time.perf_counter() - start
-    return result
+    return _timed(_floor_file, [(path, n, long_side, _decoder_threads(jobs)) for path, n in counts.items()], jobs)
 
 
 def _child(queue, name, function, args):
